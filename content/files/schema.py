@@ -1,0 +1,211 @@
+"""The content repository's file format as validated models (see docs/content-format.md).
+
+The same models are the snapshots kept in revisions, so an export, a revision and a file all say the same.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Annotated, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from content.models import (
+    ArticleKind,
+    DemandLevel,
+    PublicationStatus,
+    Section,
+    TranslationStatus,
+)
+from translations.languages import CODES, SOURCE_LANGUAGE
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
+Terms = dict[str, list[str]]
+
+V = TypeVar("V")
+
+STARTS = re.compile(r"^(?:today\+(?P<days>\d{1,3})|(?P<date>\d{4}-\d{2}-\d{2})) (?P<time>\d{2}:\d{2})$")
+
+
+def _check_languages(codes: list[str] | dict[str, object]) -> None:
+    unknown = [code for code in codes if code not in CODES]
+    if unknown:
+        raise ValueError(f"unknown language code(s) {', '.join(unknown)}; known: {', '.join(CODES)}")
+
+
+def in_registry_order(mapping: dict[str, V]) -> dict[str, V]:
+    """Return `mapping` with its language keys in registry order, so every export is written the same way."""
+    _check_languages(mapping)
+    return dict(sorted(mapping.items(), key=lambda item: CODES.index(item[0])))
+
+
+class FileModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+
+class SearchTermsMixin(FileModel):
+    search_terms: Terms = Field(default_factory=dict)
+
+    @field_validator("search_terms")
+    @classmethod
+    def _known_languages(cls, value: Terms) -> Terms:
+        return in_registry_order(value)
+
+
+class RegionFile(FileModel):
+    slug: Slug
+    name: dict[str, Text]
+    description: dict[str, str] = Field(default_factory=dict)
+    source: str | None = None
+
+    _ordered = field_validator("name", "description")(classmethod(lambda cls, v: in_registry_order(v)))
+
+    @model_validator(mode="after")
+    def _swedish_name(self) -> Self:
+        if SOURCE_LANGUAGE not in self.name:
+            raise ValueError("name needs a Swedish (sv) entry")
+        return self
+
+
+class MunicipalityFile(SearchTermsMixin):
+    slug: Slug
+    name: Text
+    region: Slug
+    county: str | None = None
+    website: str | None = None
+
+
+class TranslationFile(FileModel):
+    status: TranslationStatus
+    source_version: int | None = Field(default=None, ge=1)
+    title: Text
+    summary: str = ""
+    body: str = ""
+    keywords: list[str] = Field(default_factory=list)
+
+
+class ArticleFile(SearchTermsMixin):
+    slug: Slug
+    kind: ArticleKind
+    municipality: Slug | None = None
+    section: Section | None = None
+    status: PublicationStatus = PublicationStatus.DRAFT
+    source: Text
+    verified_at: date | None = None
+    review_due: date | None = None
+    example: bool = False
+    version: int = Field(default=1, ge=1)
+    translations: dict[str, TranslationFile]
+
+    _ordered = field_validator("translations")(classmethod(lambda cls, v: in_registry_order(v)))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.kind == ArticleKind.MUNICIPALITY and (self.municipality is None or self.section is None):
+            raise ValueError("an article of kind municipality needs both municipality and section")
+        if self.kind != ArticleKind.MUNICIPALITY and self.section is not None:
+            raise ValueError("section is only for articles of kind municipality")
+        _check_translations(self.translations, self.version)
+        return self
+
+
+class DemandFile(FileModel):
+    municipality: Slug | None = None
+    region: Slug | None = None
+    level: DemandLevel
+    source: str | None = None
+    verified_at: date | None = None
+    example: bool = False
+
+    @model_validator(mode="after")
+    def _place_and_source(self) -> Self:
+        if (self.municipality is None) == (self.region is None):
+            raise ValueError("give exactly one of municipality or region")
+        if not self.source and not self.example:
+            raise ValueError("a demand row without a source must be marked example: true")
+        return self
+
+
+class OccupationFile(SearchTermsMixin):
+    slug: Slug
+    ssyk: str | None = None
+    name: dict[str, Text]
+    demand: list[DemandFile] = Field(default_factory=list)
+
+    _ordered = field_validator("name")(classmethod(lambda cls, v: in_registry_order(v)))
+
+    @model_validator(mode="after")
+    def _swedish_name(self) -> Self:
+        if SOURCE_LANGUAGE not in self.name:
+            raise ValueError("name needs a Swedish (sv) entry")
+        return self
+
+
+class EventTranslationFile(FileModel):
+    status: TranslationStatus
+    source_version: int | None = Field(default=None, ge=1)
+    title: Text
+    body: str = ""
+
+
+class EventFile(FileModel):
+    slug: Slug
+    example: bool = False
+    municipality: Slug | None = None
+    starts: str
+    duration_minutes: int | None = Field(default=None, gt=0)
+    place: str = ""
+    capacity: int | None = Field(default=None, ge=0)
+    languages: list[str] = Field(default_factory=list)
+    interpreter: bool = False
+    status: PublicationStatus = PublicationStatus.DRAFT
+    registration_open: bool = True
+    version: int = Field(default=1, ge=1)
+    translations: dict[str, EventTranslationFile]
+
+    _ordered = field_validator("translations")(classmethod(lambda cls, v: in_registry_order(v)))
+
+    @field_validator("starts")
+    @classmethod
+    def _starts_format(cls, value: str) -> str:
+        match = STARTS.match(value)
+        if not match:
+            raise ValueError("write the start as 'YYYY-MM-DD HH:MM' or, for examples, 'today+N HH:MM'")
+        if match["date"]:
+            datetime.strptime(f"{match['date']} {match['time']}", "%Y-%m-%d %H:%M")
+        else:
+            datetime.strptime(match["time"], "%H:%M")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _check_languages(self.languages)
+        if self.starts.startswith("today") and not self.example:
+            raise ValueError("only example events may be dated relative to today")
+        _check_translations(self.translations, self.version)
+        return self
+
+    def local_start(self, today: date) -> datetime:
+        """Return the naive local (Europe/Stockholm) start time, anchoring relative dates at `today`."""
+        match = STARTS.match(self.starts)
+        assert match is not None
+        day = today + timedelta(days=int(match["days"])) if match["days"] else date.fromisoformat(match["date"])
+        hour, minute = (int(part) for part in match["time"].split(":"))
+        return datetime(day.year, day.month, day.day, hour, minute)
+
+
+def _check_translations(translations: dict[str, TranslationFile] | dict[str, EventTranslationFile],
+                        version: int) -> None:
+    _check_languages(translations)
+    source = translations.get(SOURCE_LANGUAGE)
+    if source is None or source.status != TranslationStatus.SOURCE:
+        raise ValueError("translations need the Swedish source text under sv with status: source")
+    for code, translation in translations.items():
+        if code == SOURCE_LANGUAGE:
+            continue
+        if translation.status == TranslationStatus.SOURCE:
+            raise ValueError(f"{code}: only the Swedish text can have status source")
+        if translation.source_version is None or translation.source_version > version:
+            raise ValueError(f"{code}: source_version must be between 1 and the article's version ({version})")

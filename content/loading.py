@@ -1,0 +1,34 @@
+"""Loading the content repository into a database and exporting it back, as whole operations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from content.files.repository import DEFAULT_ROOT, LoadSummary, apply_bundle, export_files, read_bundle, write_files
+from content.models import Article
+
+
+async def load_repository(
+    sessions: async_sessionmaker[AsyncSession], *, root: Path = DEFAULT_ROOT, actor: str = "cli"
+) -> LoadSummary:
+    """Check every file, then load all of them in one transaction (or nothing, on any error)."""
+    bundle = read_bundle(root)
+    async with sessions() as session, session.begin():
+        return await apply_bundle(session=session, bundle=bundle, actor=actor)
+
+
+async def export_repository(sessions: async_sessionmaker[AsyncSession], *, root: Path) -> list[Path]:
+    """Write the database's content under `root` in the repository format."""
+    async with sessions() as session:
+        files = await export_files(session=session)
+    return write_files(root, files)
+
+
+async def has_content(sessions: async_sessionmaker[AsyncSession]) -> bool:
+    """Return whether the database holds any article."""
+    async with sessions() as session:
+        return bool(await session.scalar(select(func.count()).select_from(Article)))

@@ -1,0 +1,228 @@
+"""Database tables of the content core (SQLModel); the same schema runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, String, Text, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Vägvisare stores timezone-aware times only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _json(default: Any = dict) -> Any:
+    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+def _enum(default: Any = ..., *, index: bool = False) -> Any:
+    # Plain strings in the database: no PostgreSQL enum types to migrate when a value is added.
+    return Field(default=default, sa_type=String(16), index=index)
+
+
+def _timestamp() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ArticleKind(enum.StrEnum):
+    MUNICIPALITY = "municipality"
+    WORK = "work"
+    INTRODUCTION = "introduction"
+    FAQ = "faq"
+    STORY = "story"
+    HELP = "help"
+
+
+class Section(enum.StrEnum):
+    OVERVIEW = "overview"
+    WORK = "work"
+    HOUSING = "housing"
+    INTRODUCTION = "introduction"
+    CONTACTS = "contacts"
+
+
+class PublicationStatus(enum.StrEnum):
+    DRAFT = "draft"
+    REVIEW = "review"
+    PUBLISHED = "published"
+
+
+class TranslationStatus(enum.StrEnum):
+    SOURCE = "source"
+    MACHINE = "machine"
+    REVIEWED = "reviewed"
+
+
+class DemandLevel(enum.StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Role(enum.StrEnum):
+    ADMINISTRATOR = "administrator"
+    EDITOR = "editor"
+    TRANSLATOR = "translator"
+    BROADCASTER = "broadcaster"
+
+
+class Region(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=48)
+    position: int = 0
+    name: dict[str, str] = _json()
+    description: dict[str, str] = _json()
+    source: str | None = None
+
+
+class Municipality(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=48)
+    position: int = 0
+    name: str
+    region_id: int = Field(foreign_key="region.id", index=True)
+    county: str | None = None
+    website: str | None = None
+    search_terms: dict[str, list[str]] = _json()
+
+
+class Article(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=48)
+    kind: ArticleKind = _enum(index=True)
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+    section: Section | None = _enum(None)
+    status: PublicationStatus = _enum(PublicationStatus.DRAFT, index=True)
+    source: str
+    verified_at: date | None = None
+    review_due: date | None = Field(default=None, index=True)
+    example: bool = False
+    version: int = 1  # version of the Swedish source text
+    revision: int = 0  # number of the latest revision; lets a second editor's stale save be refused
+    search_terms: dict[str, list[str]] = _json()
+    updated_at: datetime = _timestamp()
+
+
+class ArticleTranslation(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("article_id", "lang"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    lang: str = Field(max_length=16)
+    status: TranslationStatus = _enum()
+    source_version: int | None = None  # the source version a translation was made from
+    title: str
+    summary: str = ""
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    keywords: list[str] = _json(list)
+    updated_at: datetime = _timestamp()
+
+
+class Occupation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=48)
+    position: int = 0
+    ssyk: str | None = None
+    name: dict[str, str] = _json()
+    search_terms: dict[str, list[str]] = _json()
+
+
+class OccupationDemand(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    occupation_id: int = Field(foreign_key="occupation.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+    region_id: int | None = Field(default=None, foreign_key="region.id", index=True)
+    level: DemandLevel = _enum()
+    source: str | None = None
+    verified_at: date | None = None
+    example: bool = False
+
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=48)
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    starts_spec: str  # as written in the content file: "2026-12-01 18:00" or, for examples, "today+14 18:00"
+    duration_minutes: int | None = None
+    place: str = ""
+    capacity: int | None = None
+    languages: list[str] = _json(list)
+    interpreter: bool = False
+    status: PublicationStatus = _enum(PublicationStatus.DRAFT)
+    registration_open: bool = True
+    example: bool = False
+    version: int = 1
+    revision: int = 0
+    updated_at: datetime = _timestamp()
+
+
+class EventTranslation(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("event_id", "lang"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    lang: str = Field(max_length=16)
+    status: TranslationStatus = _enum()
+    source_version: int | None = None
+    title: str
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class EditorAccount(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True, index=True, max_length=254)
+    password_hash: str
+    role: Role = _enum()
+    languages: list[str] = _json(list)  # for translators: the languages they may edit
+    active: bool = True
+    created_at: datetime = _timestamp()
+
+
+class Revision(SQLModel, table=True):
+    """A full snapshot of a content record after each change; nothing an editor saves is ever lost."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity: str = Field(max_length=32, index=True)  # region | municipality | article | occupation | event
+    slug: str = Field(max_length=48, index=True)
+    number: int  # 1, 2, 3 ... per entity and slug
+    data: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # None: deleted
+    actor: str
+    note: str = ""
+    created_at: datetime = _timestamp()
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what, when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _timestamp()
+    actor: str
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=32)
+    slug: str = Field(default="", max_length=48)
+    detail: dict[str, Any] = _json()

@@ -1,0 +1,215 @@
+"""Articles and their translations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from content.files.schema import ArticleFile, TranslationFile
+from content.models import (
+    Article,
+    ArticleKind,
+    ArticleTranslation,
+    Municipality,
+    PublicationStatus,
+    utcnow,
+)
+from content.repository.lookup import by_slug, id_of, slug_of
+from content.repository.records import ContentError, SaveResult, delete_record, save_record
+
+
+class ArticleAdapter:
+    entity = "article"
+    model = ArticleFile
+
+    async def read(self, session: AsyncSession, slug: str) -> ArticleFile | None:
+        article = await by_slug(session, Article, slug)
+        if article is None:
+            return None
+        translations = await _translations(session, article)
+        return ArticleFile(
+            slug=article.slug,
+            kind=article.kind,
+            municipality=await slug_of(session, Municipality, article.municipality_id),
+            section=article.section,
+            status=article.status,
+            source=article.source,
+            verified_at=article.verified_at,
+            review_due=article.review_due,
+            example=article.example,
+            version=article.version,
+            search_terms=article.search_terms,
+            translations={
+                t.lang: TranslationFile(
+                    status=t.status,
+                    source_version=t.source_version,
+                    title=t.title,
+                    summary=t.summary,
+                    body=t.body,
+                    keywords=t.keywords,
+                )
+                for t in translations
+            },
+        )
+
+    async def write(self, session: AsyncSession, data: ArticleFile, revision: int) -> None:  # type: ignore[override]
+        article = await by_slug(session, Article, data.slug) or Article(
+            slug=data.slug, kind=data.kind, source=data.source
+        )
+        article.kind = data.kind
+        article.municipality_id = await id_of(session, Municipality, data.municipality)
+        article.section = data.section
+        article.status = data.status
+        article.source = data.source
+        article.verified_at, article.review_due = data.verified_at, data.review_due
+        article.example, article.version, article.revision = data.example, data.version, revision
+        article.search_terms = {code: list(terms) for code, terms in data.search_terms.items()}
+        article.updated_at = utcnow()
+        session.add(article)
+        await session.flush()
+        existing = {t.lang: t for t in await _translations(session, article)}
+        for lang, text in data.translations.items():
+            row = existing.pop(lang, None) or ArticleTranslation(
+                article_id=article.id or 0, lang=lang, status=text.status, title=text.title
+            )
+            if _differs(row, text):
+                row.status, row.source_version = text.status, text.source_version
+                row.title, row.summary, row.body = text.title, text.summary, text.body
+                row.keywords = list(text.keywords)
+                row.updated_at = utcnow()
+                session.add(row)
+        for stale in existing.values():
+            await session.delete(stale)
+
+    async def remove(self, session: AsyncSession, slug: str) -> None:
+        article = await by_slug(session, Article, slug)
+        assert article is not None
+        for translation in await _translations(session, article):
+            await session.delete(translation)
+        await session.flush()  # children first: the tables have no ORM relationship to order the deletes
+        await session.delete(article)
+
+
+def _differs(row: ArticleTranslation, text: TranslationFile) -> bool:
+    return (row.id is None) or (
+        (row.status, row.source_version, row.title, row.summary, row.body, row.keywords)
+        != (text.status, text.source_version, text.title, text.summary, text.body, text.keywords)
+    )
+
+
+async def _translations(session: AsyncSession, article: Article) -> list[ArticleTranslation]:
+    result = await session.exec(
+        select(ArticleTranslation).where(ArticleTranslation.article_id == article.id).order_by(
+            col(ArticleTranslation.id)
+        )
+    )
+    return list(result.all())
+
+
+ARTICLES = ArticleAdapter()
+
+
+async def get_article(*, session: AsyncSession, slug: str) -> Article | None:
+    """Return the article with `slug`, or None."""
+    return await by_slug(session, Article, slug)
+
+
+async def get_article_file(*, session: AsyncSession, slug: str) -> ArticleFile | None:
+    """Return the article with `slug` in its file form (all fields and translations), or None."""
+    return await ARTICLES.read(session, slug)
+
+
+async def list_articles(
+    *,
+    session: AsyncSession,
+    kind: ArticleKind | None = None,
+    municipality: str | None = None,
+    status: PublicationStatus | None = None,
+) -> list[Article]:
+    """Return articles by slug, optionally filtered by kind, municipality slug and publication status."""
+    query = select(Article).order_by(col(Article.slug))
+    if kind is not None:
+        query = query.where(Article.kind == kind)
+    if status is not None:
+        query = query.where(Article.status == status)
+    if municipality is not None:
+        query = query.where(Article.municipality_id == await id_of(session, Municipality, municipality))
+    return list((await session.exec(query)).all())
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedText:
+    """A published article's text in one language, as readers and the search index see it."""
+
+    slug: str
+    kind: str
+    municipality: str | None
+    lang: str
+    status: str
+    title: str
+    summary: str
+    body: str
+    keywords: list[str]
+    search_terms: dict[str, list[str]]  # the article's curated search words per language
+
+
+async def published_texts(*, session: AsyncSession, slugs: list[str] | None = None) -> list[PublishedText]:
+    """Return every translation of published articles (optionally only of `slugs`)."""
+    query = (
+        select(Article, ArticleTranslation, Municipality.slug)
+        .join(ArticleTranslation, col(ArticleTranslation.article_id) == col(Article.id))
+        .outerjoin(Municipality, col(Municipality.id) == col(Article.municipality_id))
+        .where(Article.status == PublicationStatus.PUBLISHED)
+        .order_by(col(Article.slug), col(ArticleTranslation.lang))
+    )
+    if slugs is not None:
+        query = query.where(col(Article.slug).in_(slugs))
+    rows = (await session.exec(query)).all()
+    return [
+        PublishedText(
+            slug=article.slug,
+            kind=article.kind,
+            municipality=municipality,
+            lang=text.lang,
+            status=text.status,
+            title=text.title,
+            summary=text.summary,
+            body=text.body,
+            keywords=text.keywords,
+            search_terms=article.search_terms,
+        )
+        for article, text, municipality in rows
+    ]
+
+
+async def save_article(
+    *,
+    session: AsyncSession,
+    data: ArticleFile,
+    actor: str,
+    note: str = "",
+    expected_revision: int | None = None,
+) -> SaveResult:
+    """Create or update an article and its translations, keeping a revision of the change."""
+    return await save_record(
+        ARTICLES, session=session, data=data, actor=actor, note=note, expected_revision=expected_revision
+    )
+
+
+async def set_article_status(
+    *, session: AsyncSession, slug: str, status: PublicationStatus, actor: str
+) -> SaveResult:
+    """Move an article to draft, review or published."""
+    current = await ARTICLES.read(session, slug)
+    if current is None:
+        raise ContentError(f"there is no article {slug!r}")
+    return await save_article(
+        session=session, data=current.model_copy(update={"status": status}), actor=actor, note=f"status {status}"
+    )
+
+
+async def delete_article(*, session: AsyncSession, slug: str, actor: str) -> bool:
+    """Delete an article; its revisions stay, so it can be restored."""
+    return await delete_record(ARTICLES, session=session, slug=slug, actor=actor)

@@ -1,0 +1,111 @@
+"""Events (information meetings, bus trips) and their translations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from content.files.schema import EventFile, EventTranslationFile
+from content.models import Event, EventTranslation, Municipality, PublicationStatus, utcnow
+from content.repository.lookup import by_slug, id_of, slug_of
+
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+class EventAdapter:
+    entity = "event"
+    model = EventFile
+
+    def __init__(self, today: date | None = None) -> None:
+        self._today = today
+
+    async def read(self, session: AsyncSession, slug: str) -> EventFile | None:
+        row = await by_slug(session, Event, slug)
+        if row is None:
+            return None
+        return EventFile(
+            slug=row.slug,
+            example=row.example,
+            municipality=await slug_of(session, Municipality, row.municipality_id),
+            starts=row.starts_spec,
+            duration_minutes=row.duration_minutes,
+            place=row.place,
+            capacity=row.capacity,
+            languages=row.languages,
+            interpreter=row.interpreter,
+            status=row.status,
+            registration_open=row.registration_open,
+            version=row.version,
+            translations={
+                t.lang: EventTranslationFile(
+                    status=t.status, source_version=t.source_version, title=t.title, body=t.body
+                )
+                for t in await _translations(session, row)
+            },
+        )
+
+    async def write(self, session: AsyncSession, data: EventFile, revision: int) -> None:  # type: ignore[override]
+        today = self._today or datetime.now(SWEDEN).date()
+        starts_at = data.local_start(today).replace(tzinfo=SWEDEN)
+        row = await by_slug(session, Event, data.slug)
+        if row is None:
+            row = Event(slug=data.slug, starts_at=starts_at, starts_spec=data.starts)
+        elif row.starts_spec != data.starts:
+            row.starts_at = starts_at  # an unchanged relative date keeps the day it was first anchored to
+        row.starts_spec = data.starts
+        row.municipality_id = await id_of(session, Municipality, data.municipality)
+        row.example, row.duration_minutes, row.place = data.example, data.duration_minutes, data.place
+        row.capacity, row.languages, row.interpreter = data.capacity, list(data.languages), data.interpreter
+        row.status, row.registration_open = data.status, data.registration_open
+        row.version, row.revision, row.updated_at = data.version, revision, utcnow()
+        session.add(row)
+        await session.flush()
+        for old in await _translations(session, row):
+            await session.delete(old)
+        await session.flush()
+        for lang, text in data.translations.items():
+            session.add(
+                EventTranslation(
+                    event_id=row.id or 0,
+                    lang=lang,
+                    status=text.status,
+                    source_version=text.source_version,
+                    title=text.title,
+                    body=text.body,
+                )
+            )
+
+    async def remove(self, session: AsyncSession, slug: str) -> None:
+        row = await by_slug(session, Event, slug)
+        assert row is not None
+        for old in await _translations(session, row):
+            await session.delete(old)
+        await session.flush()  # children first: the tables have no ORM relationship to order the deletes
+        await session.delete(row)
+
+
+async def _translations(session: AsyncSession, event: Event) -> list[EventTranslation]:
+    result = await session.exec(
+        select(EventTranslation).where(EventTranslation.event_id == event.id).order_by(col(EventTranslation.lang))
+    )
+    return list(result.all())
+
+
+EVENTS = EventAdapter()
+
+
+async def upcoming_events(
+    *, session: AsyncSession, municipality: str | None = None, now: datetime | None = None
+) -> list[Event]:
+    """Return published events that have not started yet, soonest first."""
+    query = (
+        select(Event)
+        .where(Event.status == PublicationStatus.PUBLISHED, col(Event.starts_at) >= (now or utcnow()))
+        .order_by(col(Event.starts_at))
+    )
+    if municipality is not None:
+        query = query.where(Event.municipality_id == await id_of(session, Municipality, municipality))
+    return list((await session.exec(query)).all())

@@ -1,0 +1,113 @@
+"""Measuring search against a set of questions with known answers (`vagvisare eval`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from content.files.yaml_io import ContentFileError, Problem, read_document
+from content.search.index import Hit
+from translations.languages import CODES
+
+DEFAULT_EVAL_FILE = Path(__file__).resolve().parents[2] / "tests" / "data" / "eval.yaml"
+
+
+class Question(BaseModel):
+    """One question of an evaluation set: accepted answers are slugs or `municipality:SLUG`; none = out of scope."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lang: str
+    question: str = Field(min_length=1)
+    expect: list[str] = Field(default_factory=list)
+
+    @field_validator("lang")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in CODES:
+            raise ValueError(f"unknown language {value!r}; known: {', '.join(CODES)}")
+        return value
+
+    def accepts(self, hit: Hit) -> bool:
+        return hit.slug in self.expect or (
+            hit.municipality is not None and f"municipality:{hit.municipality}" in self.expect
+        )
+
+
+def read_questions(path: Path) -> list[Question]:
+    """Read an evaluation file, raising `ContentFileError` with the line of each bad entry."""
+    document = read_document(path)
+    if not isinstance(document.data, list):
+        raise ContentFileError([Problem(path, 1, "", "the file must be a list of questions")])
+    questions, problems = [], []
+    for index, item in enumerate(document.data):
+        try:
+            questions.append(Question.model_validate(item))
+        except ValidationError as error:
+            for detail in error.errors():
+                loc = [index, *detail["loc"]]
+                problems.append(
+                    Problem(path, document.line_of(loc), ".".join(map(str, loc)), detail["msg"])
+                )
+    if problems:
+        raise ContentFileError(problems)
+    return questions
+
+
+@dataclass(slots=True)
+class Tally:
+    questions: int = 0
+    in_scope: int = 0
+    top1: int = 0
+    top3: int = 0
+    out_of_scope: int = 0
+    out_of_scope_empty: int = 0  # out-of-scope questions answered with nothing (correct)
+    empty: int = 0  # all questions answered with nothing
+    misses: list[dict[str, object]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "questions": self.questions,
+            "top1": _share(self.top1, self.in_scope),
+            "top3": _share(self.top3, self.in_scope),
+            "out_of_scope_accuracy": _share(self.out_of_scope_empty, self.out_of_scope),
+            "out_of_scope_precision": _share(self.out_of_scope_empty, self.empty),
+        }
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def evaluate(
+    questions: Sequence[Question], ask: Callable[[str, str], list[Hit]]
+) -> tuple[Tally, dict[str, Tally]]:
+    """Ask every question; return the totals and the tallies per language."""
+    total, per_lang = Tally(), {}
+    for question in questions:
+        hits = ask(question.lang, question.question)
+        for tally in (total, per_lang.setdefault(question.lang, Tally())):
+            _count(tally, question, hits)
+    return total, dict(sorted(per_lang.items(), key=lambda item: CODES.index(item[0])))
+
+
+def _count(tally: Tally, question: Question, hits: list[Hit]) -> None:
+    tally.questions += 1
+    tally.empty += not hits
+    if not question.expect:
+        tally.out_of_scope += 1
+        tally.out_of_scope_empty += not hits
+        if hits:
+            tally.misses.append({"question": question.question, "expect": [], "got": [h.slug for h in hits[:3]]})
+        return
+    tally.in_scope += 1
+    tally.top1 += bool(hits) and question.accepts(hits[0])
+    found = any(question.accepts(hit) for hit in hits[:3])
+    tally.top3 += found
+    if not found:
+        tally.misses.append(
+            {"question": question.question, "expect": question.expect, "got": [h.slug for h in hits[:3]]}
+        )

@@ -1,0 +1,48 @@
+"""The schema migrations run from empty to head and back, on every database kind."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from content.db import create_engine, downgrade, migrate
+
+TABLES = {
+    "region",
+    "municipality",
+    "article",
+    "articletranslation",
+    "occupation",
+    "occupationdemand",
+    "event",
+    "eventtranslation",
+    "editoraccount",
+    "revision",
+    "auditentry",
+}
+
+
+async def _tables(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await _names(connection)
+    finally:
+        await engine.dispose()
+
+
+async def _names(connection: AsyncConnection) -> set[str]:
+    return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names())) - {"alembic_version"}
+
+
+async def test_downgrade_to_base_removes_every_table_and_upgrade_restores_them(database_url: str) -> None:
+    assert await _tables(database_url) == TABLES
+    await downgrade(database_url, "base")
+    assert await _tables(database_url) == set()
+    await migrate(database_url)
+    assert await _tables(database_url) == TABLES
+
+
+async def test_upgrading_an_up_to_date_database_changes_nothing(database_url: str) -> None:
+    await migrate(database_url)
+    assert await _tables(database_url) == TABLES

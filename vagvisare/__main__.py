@@ -1,0 +1,4 @@
+"""Run `python -m vagvisare`."""
+from vagvisare.cli import main
+
+main()

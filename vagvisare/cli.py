@@ -1,0 +1,195 @@
+"""The `vagvisare` command line: the only place that reads settings from the environment."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from content.db import downgrade, migrate, open_database
+from content.files.repository import DEFAULT_ROOT
+from content.files.yaml_io import ContentFileError
+from content.loading import export_repository, load_repository
+from content.search.evaluation import DEFAULT_EVAL_FILE, Tally, evaluate, read_questions
+from translations.languages import CODES
+from vagvisare.settings import Settings
+from vagvisare.startup import database, search_index
+
+app = typer.Typer(help="Vägvisare: sourced, multilingual information for asylum seekers.", no_args_is_help=True)
+content_app = typer.Typer(help="Load and export the content repository (YAML files).", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+app.add_typer(content_app, name="content")
+app.add_typer(db_app, name="db")
+
+
+def _settings() -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "VAGVISARE_" + str(problem["loc"][0]).upper() if problem["loc"] else "settings"
+            typer.echo(f"Setting {name}: {problem['msg']}", err=True)
+        raise typer.Exit(2) from error
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return settings
+
+
+def _fail(error: ContentFileError) -> typer.Exit:
+    typer.echo(f"Nothing was loaded: {len(error.problems)} problem(s) in the content files.", err=True)
+    for problem in error.problems:
+        typer.echo(f"  {problem}", err=True)
+    return typer.Exit(1)
+
+
+@app.command()
+def run() -> None:
+    """Set up the database, load the starter content if empty, and start the service."""
+    from vagvisare.runner import serve
+
+    asyncio.run(serve(_settings()))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Upgrade the database schema (default: to the newest revision)."""
+    asyncio.run(migrate(_settings().effective_database_url, revision))
+    typer.echo(f"Database upgraded to {revision}.")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Downgrade the database schema to REVISION (`base` removes every table)."""
+    asyncio.run(downgrade(_settings().effective_database_url, revision))
+    typer.echo(f"Database downgraded to {revision}.")
+
+
+@content_app.command("load")
+def content_load(
+    directory: Annotated[Path, typer.Option("--dir", help="Content repository directory.")] = DEFAULT_ROOT,
+) -> None:
+    """Load the content files into the database: all of them, or nothing if any file is invalid."""
+    settings = _settings()
+
+    async def go() -> list[str]:
+        await migrate(settings.effective_database_url)
+        async with open_database(settings.effective_database_url) as sessions:
+            return (await load_repository(sessions, root=directory)).lines()
+
+    try:
+        lines = asyncio.run(go())
+    except ContentFileError as error:
+        raise _fail(error) from error
+    typer.echo("\n".join(lines))
+
+
+@content_app.command("export")
+def content_export(
+    directory: Annotated[Path, typer.Option("--dir", help="Where to write the files.")] = DEFAULT_ROOT,
+) -> None:
+    """Write the database's content back to the repository files."""
+    settings = _settings()
+
+    async def go() -> int:
+        await migrate(settings.effective_database_url)
+        async with open_database(settings.effective_database_url) as sessions:
+            return len(await export_repository(sessions, root=directory))
+
+    typer.echo(f"Wrote {asyncio.run(go())} files to {directory}.")
+
+
+@content_app.command("check")
+def content_check(
+    directory: Annotated[Path, typer.Option("--dir", help="Content repository directory.")] = DEFAULT_ROOT,
+) -> None:
+    """Check the content files without loading them."""
+    from content.files.repository import read_bundle
+
+    try:
+        bundle = read_bundle(directory)
+    except ContentFileError as error:
+        raise _fail(error) from error
+    typer.echo(
+        f"OK: {len(bundle.regions)} regions, {len(bundle.municipalities)} municipalities, "
+        f"{len(bundle.articles)} articles, {len(bundle.occupations)} occupations, {len(bundle.events)} events."
+    )
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in CODES:
+        raise typer.BadParameter(f"unknown language {lang!r}; choose one of {', '.join(CODES)}")
+    return lang
+
+
+@app.command()
+def ask(
+    question: str,
+    lang: Annotated[str, typer.Option(help="Language of the question.", callback=_check_lang)] = "sv",
+    limit: Annotated[int, typer.Option(min=1, max=20, help="At most this many answers.")] = 5,
+) -> None:
+    """Print the best answers to QUESTION as JSON (an empty list when nothing fits)."""
+    settings = _settings()
+
+    async def go() -> list[dict[str, object]]:
+        async with database(settings) as sessions:
+            index = await search_index(sessions)
+        return [hit.as_json() for hit in index.search(lang, question, limit)]
+
+    typer.echo(json.dumps(asyncio.run(go()), ensure_ascii=False, indent=2))
+
+
+@app.command("eval")
+def eval_command(
+    file: Annotated[Path, typer.Argument(help="Evaluation set (YAML).")] = DEFAULT_EVAL_FILE,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable totals.")] = False,
+    show_misses: Annotated[bool, typer.Option("--misses", help="List the questions answered wrongly.")] = False,
+) -> None:
+    """Print top-1, top-3 and out-of-scope accuracy per language for an evaluation set."""
+    settings = _settings()
+    try:
+        questions = read_questions(file)
+    except ContentFileError as error:
+        raise _fail(error) from error
+
+    async def go() -> tuple[Tally, dict[str, Tally]]:
+        async with database(settings) as sessions:
+            index = await search_index(sessions)
+        return evaluate(questions, index.search)
+
+    total, per_lang = asyncio.run(go())
+    if as_json:
+        payload = {
+            "total": total.as_json(),
+            "languages": {lang: t.as_json() for lang, t in per_lang.items()},
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    typer.echo(f"{'lang':<10} {'questions':>9} {'top-1':>7} {'top-3':>7} {'out-of-scope acc.':>18} {'precision':>10}")
+    for lang, tally in [*per_lang.items(), ("total", total)]:
+        row = tally.as_json()
+        typer.echo(
+            f"{lang:<10} {row['questions']:>9} {_pct(row['top1']):>7} {_pct(row['top3']):>7} "
+            f"{_pct(row['out_of_scope_accuracy']):>18} {_pct(row['out_of_scope_precision']):>10}"
+        )
+    if show_misses:
+        for lang, tally in per_lang.items():
+            for miss in tally.misses:
+                typer.echo(f"{lang}: {json.dumps(miss, ensure_ascii=False)}")
+
+
+def _pct(value: object) -> str:
+    return "–" if value is None else f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
+
+
+def main() -> None:
+    """Entry point of the `vagvisare` command."""
+    app(prog_name="vagvisare")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

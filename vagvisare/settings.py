@@ -1,0 +1,94 @@
+"""Settings: every setting declared once, with its default and help text; read only by the command line."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+MAX_FREE_BROADCAST_RATE = 30.0
+
+
+class Settings(BaseSettings):
+    """Vägvisare's settings, from `VAGVISARE_*` environment variables (or arguments in tests)."""
+
+    model_config = SettingsConfigDict(env_prefix="VAGVISARE_", extra="ignore")
+
+    data_dir: Path = Field(
+        DEFAULT_DATA_DIR,
+        description="Directory for the SQLite file, the generated secret key and installed Argos packages.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy async URL, e.g. `postgresql+asyncpg://user@host/db`. "
+        "Default: `sqlite+aiosqlite:///<data_dir>/vagvisare.sqlite3`.",
+    )
+    telegram_token: SecretStr | None = Field(
+        None, description="Bot token from @BotFather. Without it the bot does not start."
+    )
+    telegram_api_url: str = Field(
+        "https://api.telegram.org/bot",
+        description="Bot API base URL; change it for a self-hosted Bot API server or a test emulator.",
+    )
+    webhook_url: str | None = Field(
+        None, description="Public HTTPS URL for Telegram webhooks. Without it the bot uses long polling."
+    )
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token` with each webhook call."
+    )
+    admin_host: str = Field("127.0.0.1", description="Address the admin web tool listens on.")
+    admin_port: int = Field(8080, ge=1, le=65535, description="Port the admin web tool listens on.")
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Key for signing and encrypting admin sessions. "
+        "Default: generated into `<data_dir>/secret_key` on first run.",
+    )
+    argos_packages_dir: Path | None = Field(
+        None, description="Where installed Argos Translate packages live. Default: `<data_dir>/argos-packages`."
+    )
+    broadcast_rate: float = Field(
+        25.0,
+        gt=0,
+        le=MAX_FREE_BROADCAST_RATE,
+        description="Messages per second for broadcasts, across all processes (Telegram allows about 30).",
+    )
+    load_starter_content: bool = Field(
+        True, description="On `run`, load the starter content into an empty database."
+    )
+    log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @property
+    def effective_database_url(self) -> str:
+        """Return the configured database URL or the embedded SQLite default."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'vagvisare.sqlite3').resolve()}"
+
+    @property
+    def effective_argos_dir(self) -> Path:
+        """Return where Argos packages are installed."""
+        return self.argos_packages_dir or self.data_dir / "argos-packages"
+
+    def ensure_secret_key(self) -> str:
+        """Return the session key, generating and storing one in the data directory on first use."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(32)
+        path.touch(mode=0o600)
+        path.write_text(key + "\n")
+        return key
