@@ -6,10 +6,10 @@ import asyncio
 
 from alembic import context
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import content.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from content.db import create_engine
 
 target_metadata = SQLModel.metadata
 
@@ -26,7 +26,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async(url: str) -> None:
-    engine = create_async_engine(url)
+    engine = create_engine(url)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)

@@ -21,7 +21,11 @@ from translations.languages import CODES
 from vagvisare.settings import Settings
 from vagvisare.startup import database, search_index
 
-app = typer.Typer(help="Vägvisare: sourced, multilingual information for asylum seekers.", no_args_is_help=True)
+app = typer.Typer(
+    help="Vägvisare: sourced, multilingual information for asylum seekers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # plain tracebacks, never with local variables (they may hold personal data)
+)
 content_app = typer.Typer(help="Load and export the content repository (YAML files).", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(content_app, name="content")
@@ -37,6 +41,8 @@ def _settings() -> Settings:
             typer.echo(f"Setting {name}: {problem['msg']}", err=True)
         raise typer.Exit(2) from error
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if settings.log_level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise
     return settings
 
 

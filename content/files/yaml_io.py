@@ -75,6 +75,9 @@ def read_document(path: Path) -> Document:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(error, "problem", None) or str(error)
+        context = getattr(error, "context_mark", None)
+        if context is not None and getattr(error, "context", None):
+            reason += f" ({error.context} on line {context.line + 1})"  # type: ignore[attr-defined]
         raise ContentFileError([Problem(path, line, "", f"invalid YAML: {reason}")]) from error
     finally:
         loader.dispose()

@@ -25,8 +25,9 @@ from content.models import Municipality
 from content.repository.articles import PublishedText, list_articles, published_texts
 from content.repository.places import list_municipalities
 from content.repository.records import ContentError, changed_since, content_generation
-from content.search.text import STOP_WORDS, fold, normalize
-from translations.languages import CODES, EASY_SWEDISH, LANGUAGES, SOURCE_LANGUAGE, fallback_chain
+from content.search.analysis import COMPOUND_LANGUAGES, analyzer, split_compound, vocabulary
+from content.search.text import normalize
+from translations.languages import CODES, SOURCE_LANGUAGE, fallback_chain
 
 MAX_QUESTION_CHARS = 500
 MAX_TERMS = 12
@@ -34,7 +35,6 @@ TITLE_BOOST = 2.5
 FUZZY_BOOST = 0.6
 MIN_COVERAGE = 0.5  # share of the question's (idf-weighted) words an answer must contain
 MIN_RELATIVE_SCORE = 0.35  # answers scoring below this share of the best one are noise
-COMPOUND_LANGUAGES = frozenset({SOURCE_LANGUAGE, EASY_SWEDISH})
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,22 +62,6 @@ def _field(kind: str, lang: str) -> str:
     return f"{kind}_{lang.replace('-', '_')}"
 
 
-def _analyzer(lang: str, compounds: Iterable[str] | None = None) -> tantivy.TextAnalyzer:
-    language = next(language for language in LANGUAGES if language.code == lang)
-    builder = (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.custom_stopword(sorted(STOP_WORDS[lang])))
-    )
-    if compounds is not None:
-        builder = builder.filter(tantivy.Filter.split_compound(sorted(compounds)))
-    if language.stemmer:
-        builder = builder.filter(tantivy.Filter.stemmer(language.stemmer))
-    return builder.build()
-
-
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("slug", stored=True, tokenizer_name="raw")
@@ -98,11 +82,11 @@ class SearchIndex:
     def __init__(self) -> None:
         self._schema = _schema()
         self._index = tantivy.Index(self._schema)
-        self._analyzers = {code: _analyzer(code) for code in CODES}
-        for code, analyzer in self._analyzers.items():
-            self._index.register_tokenizer(f"lang_{code}", analyzer)
-        self._query_analyzers = dict(self._analyzers)
-        self._vocabulary: set[str] = set()
+        self._analyzers = {code: analyzer(code) for code in CODES}
+        self._plain = {code: analyzer(code, stem=False) for code in CODES}
+        for code, language_analyzer in self._analyzers.items():
+            self._index.register_tokenizer(f"lang_{code}", language_analyzer)
+        self._known: dict[str, set[str]] = {code: set() for code in COMPOUND_LANGUAGES}
         self._docs_per_lang = 0
         self.generation = -1
         self._lock = asyncio.Lock()
@@ -137,20 +121,16 @@ class SearchIndex:
             writer.delete_all_documents()
         else:
             for slug in slugs:
-                writer.delete_documents("slug", slug)
+                writer.delete_documents_by_term("slug", slug)
         for translations in by_article.values():
             for document in _documents(translations, municipalities):
                 writer.add_document(document)
         writer.commit()
         writer.wait_merging_threads()
         self._index.reload()
-        self._vocabulary.update(
-            fold(word) for t in texts if t.lang == SOURCE_LANGUAGE for word in _words(t.title, t.body, t.keywords)
-        )
-        # Swedish compounds ("svenskundervisning") are split into known words when asked about.
-        compounds = self._vocabulary | {word + "s" for word in self._vocabulary}
+        swedish = [" ".join([t.title, t.summary, t.body, *t.keywords]) for t in texts if t.lang == SOURCE_LANGUAGE]
         for code in COMPOUND_LANGUAGES:
-            self._query_analyzers[code] = _analyzer(code, compounds)
+            self._known[code] |= vocabulary(swedish, self._analyzers[code], self._plain[code])
         searcher = self._index.searcher()
         self._docs_per_lang = max(1, searcher.num_docs // len(CODES))
 
@@ -158,55 +138,55 @@ class SearchIndex:
         """Return the best answers to `question` in `lang`, best first; empty when nothing fits well."""
         if lang not in self._analyzers:
             raise KeyError(f"unknown language {lang!r}")
-        terms = self._terms(lang, question)
-        if not terms:
+        groups = self._query_groups(lang, question)
+        if not groups:
             return []
         searcher = self._index.searcher()
-        term_queries = {term: self._term_query(lang, term) for term in terms}
-        weights = {}
-        for term, query in term_queries.items():
-            matches = searcher.search(query, limit=1, count=True).count
-            weights[term] = math.log(1 + self._docs_per_lang / (1 + (matches or 0)))
-        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in term_queries.values()])
-        candidates = searcher.search(query, limit=max(limit * 3, 15)).hits
-        total_weight = sum(weights.values())
+        weights = [
+            math.log(1 + self._docs_per_lang / (1 + searcher.search(group, limit=1, count=True).count))
+            for group in groups
+        ]
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, group) for group in groups])
         hits: list[Hit] = []
-        for score, address in candidates:
+        for score, address in searcher.search(query, limit=max(limit * 3, 15)).hits:
             document = searcher.doc(address)
-            slug = document["slug"][0]
-            only_this = tantivy.Query.term_query(self._schema, "slug", slug)
+            only_this = tantivy.Query.term_query(self._schema, "slug", document["slug"][0])
             covered = sum(
-                weights[term]
-                for term, term_query in term_queries.items()
+                weight
+                for group, weight in zip(groups, weights, strict=True)
                 if searcher.search(
-                    tantivy.Query.boolean_query([(tantivy.Occur.Must, term_query), (tantivy.Occur.Must, only_this)]),
+                    tantivy.Query.boolean_query([(tantivy.Occur.Must, group), (tantivy.Occur.Must, only_this)]),
                     limit=1,
                     count=True,
                 ).count
             )
-            coverage = covered / total_weight if total_weight else 0.0
-            if coverage < MIN_COVERAGE:
-                continue
-            municipality = document["municipality"][0] if document["municipality"] else None
-            hits.append(
-                Hit(
-                    slug=slug,
-                    kind=document["kind"][0],
-                    municipality=municipality or None,
-                    title=document["display_title"][0],
-                    lang=document["display_lang"][0],
-                    score=score * coverage,
-                )
-            )
+            coverage = covered / sum(weights)
+            if coverage >= MIN_COVERAGE:
+                hits.append(_hit(document, score * coverage))
         hits.sort(key=lambda hit: -hit.score)
         if hits:
-            best = hits[0].score
-            hits = [hit for hit in hits if hit.score >= best * MIN_RELATIVE_SCORE]
+            hits = [hit for hit in hits if hit.score >= hits[0].score * MIN_RELATIVE_SCORE]
         return hits[:limit]
 
-    def _terms(self, lang: str, question: str) -> list[str]:
-        tokens = self._query_analyzers[lang].analyze(normalize(question[:MAX_QUESTION_CHARS]))
-        return list(dict.fromkeys(tokens))[:MAX_TERMS]
+    def _query_groups(self, lang: str, question: str) -> list[tantivy.Query]:
+        """Return one query per word of the question (a compound matches as a whole or by its parts)."""
+        words = list(dict.fromkeys(self._plain[lang].analyze(normalize(question[:MAX_QUESTION_CHARS]))))
+        groups = []
+        for word in words[:MAX_TERMS]:
+            stems = self._analyzers[lang].analyze(word)
+            if not stems:
+                continue
+            options = [self._term_query(lang, stems[0])]
+            parts = split_compound(word, self._known[lang]) if lang in self._known else []
+            part_stems = [stem for part in parts for stem in self._analyzers[lang].analyze(part)]
+            if part_stems:
+                options.append(
+                    tantivy.Query.boolean_query(
+                        [(tantivy.Occur.Should, self._term_query(lang, stem)) for stem in part_stems]
+                    )
+                )
+            groups.append(options[0] if len(options) == 1 else tantivy.Query.disjunction_max_query(options))
+        return groups
 
     def _term_query(self, lang: str, term: str) -> tantivy.Query:
         title, body = _field("title", lang), _field("body", lang)
@@ -222,11 +202,15 @@ class SearchIndex:
         return tantivy.Query.disjunction_max_query(options)
 
 
-def _words(title: str, body: str, keywords: list[str]) -> Iterable[str]:
-    for word in normalize(" ".join([title, body, *keywords])).split():
-        cleaned = "".join(ch for ch in word if ch.isalnum())
-        if len(cleaned) >= 3:
-            yield cleaned
+def _hit(document: tantivy.Document, score: float) -> Hit:
+    return Hit(
+        slug=document["slug"][0],
+        kind=document["kind"][0],
+        municipality=document["municipality"][0] or None,
+        title=document["display_title"][0],
+        lang=document["display_lang"][0],
+        score=score,
+    )
 
 
 def _documents(
