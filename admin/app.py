@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from html import escape
 
 from aiohttp import web
@@ -12,6 +13,7 @@ from content.services import ContentServices
 from vagvisare.settings import Settings
 
 SERVICES = web.AppKey("services", ContentServices)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
@@ -21,7 +23,7 @@ SECURITY_HEADERS = {
 
 
 @web.middleware
-async def security_headers(request: web.Request, handler: web.RequestHandler) -> web.StreamResponse:
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Add the security headers to every response."""
     response = await handler(request)
     response.headers.update(SECURITY_HEADERS)

@@ -1,4 +1,5 @@
 """Run `python -m vagvisare`."""
+
 from vagvisare.cli import main
 
 main()

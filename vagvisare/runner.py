@@ -15,7 +15,7 @@ from vagvisare.startup import database, search_index
 
 log = logging.getLogger(__name__)
 
-NO_TOKEN = """\
+BOT_SETUP_HELP = """\
 No Telegram token is set, so the bot is not started. To run the bot:
   1. In Telegram, open @BotFather, send /newbot and follow the steps; it gives you a token.
   2. Start again with the token: VAGVISARE_TELEGRAM_TOKEN=123456:ABC... make run"""
@@ -36,7 +36,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         try:
             await web.TCPSite(runner, settings.admin_host, settings.admin_port).start()
             print(f"Vägvisare is running. Admin: http://{settings.admin_host}:{settings.admin_port}/", flush=True)
-            print(NO_TOKEN if settings.telegram_token is None else BOT_NOT_YET, flush=True)
+            print(BOT_SETUP_HELP if settings.telegram_token is None else BOT_NOT_YET, flush=True)
             print("Press Ctrl+C to stop.", flush=True)
             await stop.wait()
         finally:

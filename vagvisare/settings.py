@@ -55,9 +55,7 @@ class Settings(BaseSettings):
         le=MAX_FREE_BROADCAST_RATE,
         description="Messages per second for broadcasts, across all processes (Telegram allows about 30).",
     )
-    load_starter_content: bool = Field(
-        True, description="On `run`, load the starter content into an empty database."
-    )
+    load_starter_content: bool = Field(True, description="On `run`, load the starter content into an empty database.")
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
 
     @field_validator("log_level")

@@ -149,31 +149,8 @@ def read_bundle(root: Path = DEFAULT_ROOT) -> Bundle:
     events = reader.records("events.yaml", EventFile)
 
     for entries in (regions, municipalities, occupations, events, articles):
-        seen: set[str] = set()
-        for record, document, index in entries:
-            slug = record.slug  # type: ignore[attr-defined]
-            if slug in seen:
-                reader.fail(document, _at(index, "slug"), f"the slug {slug!r} is used twice")
-            seen.add(slug)
-
-    region_slugs = {r.slug for r, _, _ in regions}
-    municipality_slugs = {m.slug for m, _, _ in municipalities}
-    for municipality, document, index in municipalities:
-        if municipality.region not in region_slugs:
-            reader.fail(document, _at(index, "region"), f"no region {municipality.region!r} in regions.yaml")
-    for article, document, index in articles:
-        if article.municipality and article.municipality not in municipality_slugs:
-            reader.fail(document, _at(index, "municipality"), f"no municipality {article.municipality!r}")
-    for event, document, index in events:
-        if event.municipality and event.municipality not in municipality_slugs:
-            reader.fail(document, _at(index, "municipality"), f"no municipality {event.municipality!r}")
-    for occupation, document, index in occupations:
-        for row, demand in enumerate(occupation.demand):
-            if demand.municipality and demand.municipality not in municipality_slugs:
-                reader.fail(document, _at(index, "demand", row, "municipality"), "no such municipality")
-            if demand.region and demand.region not in region_slugs:
-                reader.fail(document, _at(index, "demand", row, "region"), "no such region")
-
+        _check_unique(reader, entries)
+    _check_references(reader, regions, municipalities, articles, occupations, events)
     if reader.problems:
         raise ContentFileError(reader.problems)
     return Bundle(
@@ -185,13 +162,45 @@ def read_bundle(root: Path = DEFAULT_ROOT) -> Bundle:
     )
 
 
+def _check_unique(reader: _Reader, entries: Sequence[tuple[Any, Document, int | None]]) -> None:
+    seen: set[str] = set()
+    for record, document, index in entries:
+        if record.slug in seen:
+            reader.fail(document, _at(index, "slug"), f"the slug {record.slug!r} is used twice")
+        seen.add(record.slug)
+
+
+def _check_references(
+    reader: _Reader,
+    regions: Sequence[tuple[RegionFile, Document, int]],
+    municipalities: Sequence[tuple[MunicipalityFile, Document, int]],
+    articles: Sequence[tuple[ArticleFile, Document, int | None]],
+    occupations: Sequence[tuple[OccupationFile, Document, int]],
+    events: Sequence[tuple[EventFile, Document, int]],
+) -> None:
+    """Report references to regions and municipalities that the repository does not define."""
+    region_slugs = {r.slug for r, _, _ in regions}
+    towns = {m.slug for m, _, _ in municipalities}
+    for municipality, document, index in municipalities:
+        if municipality.region not in region_slugs:
+            reader.fail(document, _at(index, "region"), f"no region {municipality.region!r} in regions.yaml")
+    referring: list[tuple[ArticleFile | EventFile, Document, int | None]] = [*articles, *events]
+    for record, document, where in referring:
+        if record.municipality and record.municipality not in towns:
+            reader.fail(document, _at(where, "municipality"), f"no municipality {record.municipality!r}")
+    for occupation, document, index in occupations:
+        for row, demand in enumerate(occupation.demand):
+            if demand.municipality and demand.municipality not in towns:
+                reader.fail(document, _at(index, "demand", row, "municipality"), "no such municipality")
+            if demand.region and demand.region not in region_slugs:
+                reader.fail(document, _at(index, "demand", row, "region"), "no such region")
+
+
 def _at(index: int | None, *rest: str | int) -> list[str | int]:
     return [*([] if index is None else [index]), *rest]
 
 
-async def apply_bundle(
-    *, session: AsyncSession, bundle: Bundle, actor: str, note: str = "content load"
-) -> LoadSummary:
+async def apply_bundle(*, session: AsyncSession, bundle: Bundle, actor: str, note: str = "content load") -> LoadSummary:
     """Create or update every record of `bundle` (keeping revisions); records not in it are left alone.
 
     The caller commits, so a failure part-way leaves the database as it was.
@@ -222,7 +231,7 @@ async def export_files(*, session: AsyncSession) -> dict[str, str]:
     async def dump_all(adapter: Adapter, model: Any, order: Sequence[Any]) -> list[dict[str, Any]]:
         slugs = (await session.exec(select(model.slug).order_by(*order))).all()
         records = [await adapter.read(session, slug) for slug in slugs]
-        return [record.model_dump(mode="json") for record in records if record is not None]
+        return [record.model_dump() for record in records if record is not None]
 
     files: dict[str, str] = {}
     lists: list[tuple[str, Adapter, Any, Sequence[Any]]] = [

@@ -6,10 +6,20 @@ The same models are the snapshots kept in revisions, so an export, a revision an
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Annotated, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from content.models import (
     ArticleKind,
@@ -29,7 +39,7 @@ V = TypeVar("V")
 STARTS = re.compile(r"^(?:today\+(?P<days>\d{1,3})|(?P<date>\d{4}-\d{2}-\d{2})) (?P<time>\d{2}:\d{2})$")
 
 
-def _check_languages(codes: list[str] | dict[str, object]) -> None:
+def _check_languages(codes: Iterable[str]) -> None:
     unknown = [code for code in codes if code not in CODES]
     if unknown:
         raise ValueError(f"unknown language code(s) {', '.join(unknown)}; known: {', '.join(CODES)}")
@@ -44,14 +54,20 @@ def in_registry_order(mapping: dict[str, V]) -> dict[str, V]:
 class FileModel(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
+    # Keys that files leave out, rather than write `null`, when they have no value.
+    omit_if_none: ClassVar[frozenset[str]] = frozenset()
 
-class SearchTermsMixin(FileModel):
-    search_terms: Terms = Field(default_factory=dict)
+    @model_serializer(mode="wrap")
+    def _omit_empty_keys(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for key in self.omit_if_none:
+            if data.get(key, ...) is None:
+                del data[key]
+        return data
 
-    @field_validator("search_terms")
-    @classmethod
-    def _known_languages(cls, value: Terms) -> Terms:
-        return in_registry_order(value)
+
+def _ordered_terms(cls: type, value: Terms) -> Terms:
+    return in_registry_order(value)
 
 
 class RegionFile(FileModel):
@@ -69,15 +85,20 @@ class RegionFile(FileModel):
         return self
 
 
-class MunicipalityFile(SearchTermsMixin):
+class MunicipalityFile(FileModel):
     slug: Slug
     name: Text
     region: Slug
     county: str | None = None
     website: str | None = None
+    search_terms: Terms = Field(default_factory=dict)
+
+    _ordered = field_validator("search_terms")(classmethod(_ordered_terms))
 
 
 class TranslationFile(FileModel):
+    omit_if_none = frozenset({"source_version"})  # the Swedish source has none
+
     status: TranslationStatus
     source_version: int | None = Field(default=None, ge=1)
     title: Text
@@ -86,7 +107,7 @@ class TranslationFile(FileModel):
     keywords: list[str] = Field(default_factory=list)
 
 
-class ArticleFile(SearchTermsMixin):
+class ArticleFile(FileModel):
     slug: Slug
     kind: ArticleKind
     municipality: Slug | None = None
@@ -97,9 +118,11 @@ class ArticleFile(SearchTermsMixin):
     review_due: date | None = None
     example: bool = False
     version: int = Field(default=1, ge=1)
+    search_terms: Terms = Field(default_factory=dict)
     translations: dict[str, TranslationFile]
 
     _ordered = field_validator("translations")(classmethod(lambda cls, v: in_registry_order(v)))
+    _ordered_terms = field_validator("search_terms")(classmethod(_ordered_terms))
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -112,6 +135,8 @@ class ArticleFile(SearchTermsMixin):
 
 
 class DemandFile(FileModel):
+    omit_if_none = frozenset({"municipality", "region"})  # one of the two is given
+
     municipality: Slug | None = None
     region: Slug | None = None
     level: DemandLevel
@@ -128,13 +153,15 @@ class DemandFile(FileModel):
         return self
 
 
-class OccupationFile(SearchTermsMixin):
+class OccupationFile(FileModel):
     slug: Slug
     ssyk: str | None = None
     name: dict[str, Text]
+    search_terms: Terms = Field(default_factory=dict)
     demand: list[DemandFile] = Field(default_factory=list)
 
     _ordered = field_validator("name")(classmethod(lambda cls, v: in_registry_order(v)))
+    _ordered_terms = field_validator("search_terms")(classmethod(_ordered_terms))
 
     @model_validator(mode="after")
     def _swedish_name(self) -> Self:
@@ -144,6 +171,8 @@ class OccupationFile(SearchTermsMixin):
 
 
 class EventTranslationFile(FileModel):
+    omit_if_none = frozenset({"source_version"})
+
     status: TranslationStatus
     source_version: int | None = Field(default=None, ge=1)
     title: Text
@@ -196,8 +225,9 @@ class EventFile(FileModel):
         return datetime(day.year, day.month, day.day, hour, minute)
 
 
-def _check_translations(translations: dict[str, TranslationFile] | dict[str, EventTranslationFile],
-                        version: int) -> None:
+def _check_translations(
+    translations: dict[str, TranslationFile] | dict[str, EventTranslationFile], version: int
+) -> None:
     _check_languages(translations)
     source = translations.get(SOURCE_LANGUAGE)
     if source is None or source.status != TranslationStatus.SOURCE:

@@ -72,12 +72,13 @@ def read_document(path: Path) -> Document:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        mark = error.problem_mark if isinstance(error, yaml.MarkedYAMLError) else None
         line = mark.line + 1 if mark is not None else None
-        reason = getattr(error, "problem", None) or str(error)
-        context = getattr(error, "context_mark", None)
-        if context is not None and getattr(error, "context", None):
-            reason += f" ({error.context} on line {context.line + 1})"  # type: ignore[attr-defined]
+        reason = str(error)
+        if isinstance(error, yaml.MarkedYAMLError):
+            reason = error.problem or reason
+            if error.context and error.context_mark is not None:
+                reason += f" ({error.context} on line {error.context_mark.line + 1})"
         raise ContentFileError([Problem(path, line, "", f"invalid YAML: {reason}")]) from error
     finally:
         loader.dispose()

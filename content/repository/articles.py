@@ -54,7 +54,7 @@ class ArticleAdapter:
             },
         )
 
-    async def write(self, session: AsyncSession, data: ArticleFile, revision: int) -> None:  # type: ignore[override]
+    async def write(self, session: AsyncSession, data: ArticleFile, revision: int) -> None:
         article = await by_slug(session, Article, data.slug) or Article(
             slug=data.slug, kind=data.kind, source=data.source
         )
@@ -101,9 +101,9 @@ def _differs(row: ArticleTranslation, text: TranslationFile) -> bool:
 
 async def _translations(session: AsyncSession, article: Article) -> list[ArticleTranslation]:
     result = await session.exec(
-        select(ArticleTranslation).where(ArticleTranslation.article_id == article.id).order_by(
-            col(ArticleTranslation.id)
-        )
+        select(ArticleTranslation)
+        .where(ArticleTranslation.article_id == article.id)
+        .order_by(col(ArticleTranslation.id))
     )
     return list(result.all())
 
@@ -198,9 +198,7 @@ async def save_article(
     )
 
 
-async def set_article_status(
-    *, session: AsyncSession, slug: str, status: PublicationStatus, actor: str
-) -> SaveResult:
+async def set_article_status(*, session: AsyncSession, slug: str, status: PublicationStatus, actor: str) -> SaveResult:
     """Move an article to draft, review or published."""
     current = await ARTICLES.read(session, slug)
     if current is None:

@@ -47,7 +47,7 @@ class EventAdapter:
             },
         )
 
-    async def write(self, session: AsyncSession, data: EventFile, revision: int) -> None:  # type: ignore[override]
+    async def write(self, session: AsyncSession, data: EventFile, revision: int) -> None:
         today = self._today or datetime.now(SWEDEN).date()
         starts_at = data.local_start(today).replace(tzinfo=SWEDEN)
         row = await by_slug(session, Event, data.slug)

@@ -25,7 +25,7 @@ async def id_of(session: AsyncSession, model: type[Row], slug: str | None) -> in
     row = await by_slug(session, model, slug)
     if row is None:
         raise ContentError(f"there is no {model.__name__.lower()} {slug!r}")
-    return row.id  # type: ignore[attr-defined, no-any-return]
+    return row.id  # type: ignore[attr-defined]
 
 
 async def slug_of(session: AsyncSession, model: type[Row], row_id: int | None) -> str | None:
@@ -41,5 +41,5 @@ async def set_positions(session: AsyncSession, model: type[Row], slugs: list[str
     for position, slug in enumerate(slugs):
         row = await by_slug(session, model, slug)
         if row is not None and row.position != position:  # type: ignore[attr-defined]
-            row.position = position  # type: ignore[attr-defined]
+            row.position = position
             session.add(row)

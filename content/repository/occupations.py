@@ -36,7 +36,7 @@ class OccupationAdapter:
             ],
         )
 
-    async def write(self, session: AsyncSession, data: OccupationFile, revision: int) -> None:  # type: ignore[override]
+    async def write(self, session: AsyncSession, data: OccupationFile, revision: int) -> None:
         row = await by_slug(session, Occupation, data.slug) or Occupation(slug=data.slug)
         row.ssyk, row.name = data.ssyk, dict(data.name)
         row.search_terms = {code: list(terms) for code, terms in data.search_terms.items()}

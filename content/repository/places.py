@@ -20,7 +20,7 @@ class RegionAdapter:
             return None
         return RegionFile(slug=row.slug, name=row.name, description=row.description, source=row.source)
 
-    async def write(self, session: AsyncSession, data: RegionFile, revision: int) -> None:  # type: ignore[override]
+    async def write(self, session: AsyncSession, data: RegionFile, revision: int) -> None:
         row = await by_slug(session, Region, data.slug) or Region(slug=data.slug)
         row.name, row.description, row.source = dict(data.name), dict(data.description), data.source
         session.add(row)
@@ -47,7 +47,7 @@ class MunicipalityAdapter:
             search_terms=row.search_terms,
         )
 
-    async def write(self, session: AsyncSession, data: MunicipalityFile, revision: int) -> None:  # type: ignore[override]
+    async def write(self, session: AsyncSession, data: MunicipalityFile, revision: int) -> None:
         region_id = await id_of(session, Region, data.region)
         assert region_id is not None
         row = await by_slug(session, Municipality, data.slug) or Municipality(

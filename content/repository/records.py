@@ -8,7 +8,7 @@ models, and restoring a revision is saving its snapshot again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -21,12 +21,15 @@ from content.models import AuditEntry, Revision
 class Adapter(Protocol):
     """Reads and writes one kind of record in its file form."""
 
-    entity: str
-    model: type[FileModel]
+    @property
+    def entity(self) -> str: ...
+
+    @property
+    def model(self) -> type[FileModel]: ...
 
     async def read(self, session: AsyncSession, slug: str) -> FileModel | None: ...
 
-    async def write(self, session: AsyncSession, data: FileModel, revision: int) -> None: ...
+    async def write(self, session: AsyncSession, data: Any, revision: int) -> None: ...
 
     async def remove(self, session: AsyncSession, slug: str) -> None: ...
 
@@ -98,9 +101,7 @@ async def delete_record(adapter: Adapter, *, session: AsyncSession, slug: str, a
 async def list_revisions(*, session: AsyncSession, entity: str, slug: str) -> list[Revision]:
     """Return a record's revisions, newest first."""
     result = await session.exec(
-        select(Revision)
-        .where(Revision.entity == entity, Revision.slug == slug)
-        .order_by(col(Revision.number).desc())
+        select(Revision).where(Revision.entity == entity, Revision.slug == slug).order_by(col(Revision.number).desc())
     )
     return list(result.all())
 
@@ -128,9 +129,7 @@ async def content_generation(*, session: AsyncSession) -> int:
 
 async def changed_since(*, session: AsyncSession, generation: int) -> list[tuple[str, str]]:
     """Return the (entity, slug) pairs changed after `generation`."""
-    result = await session.exec(
-        select(Revision.entity, Revision.slug).where(col(Revision.id) > generation).distinct()
-    )
+    result = await session.exec(select(Revision.entity, Revision.slug).where(col(Revision.id) > generation).distinct())
     return [(entity, slug) for entity, slug in result.all()]
 
 

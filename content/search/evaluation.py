@@ -49,9 +49,7 @@ def read_questions(path: Path) -> list[Question]:
         except ValidationError as error:
             for detail in error.errors():
                 loc = [index, *detail["loc"]]
-                problems.append(
-                    Problem(path, document.line_of(loc), ".".join(map(str, loc)), detail["msg"])
-                )
+                problems.append(Problem(path, document.line_of(loc), ".".join(map(str, loc)), detail["msg"]))
     if problems:
         raise ContentFileError(problems)
     return questions
@@ -82,11 +80,9 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def evaluate(
-    questions: Sequence[Question], ask: Callable[[str, str], list[Hit]]
-) -> tuple[Tally, dict[str, Tally]]:
+def evaluate(questions: Sequence[Question], ask: Callable[[str, str], list[Hit]]) -> tuple[Tally, dict[str, Tally]]:
     """Ask every question; return the totals and the tallies per language."""
-    total, per_lang = Tally(), {}
+    total, per_lang = Tally(), dict[str, Tally]()
     for question in questions:
         hits = ask(question.lang, question.question)
         for tally in (total, per_lang.setdefault(question.lang, Tally())):

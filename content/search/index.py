@@ -142,10 +142,7 @@ class SearchIndex:
         if not groups:
             return []
         searcher = self._index.searcher()
-        weights = [
-            math.log(1 + self._docs_per_lang / (1 + searcher.search(group, limit=1, count=True).count))
-            for group in groups
-        ]
+        weights = [math.log(1 + self._docs_per_lang / (1 + _matches(searcher, group))) for group in groups]
         query = tantivy.Query.boolean_query([(tantivy.Occur.Should, group) for group in groups])
         hits: list[Hit] = []
         for score, address in searcher.search(query, limit=max(limit * 3, 15)).hits:
@@ -154,11 +151,10 @@ class SearchIndex:
             covered = sum(
                 weight
                 for group, weight in zip(groups, weights, strict=True)
-                if searcher.search(
+                if _matches(
+                    searcher,
                     tantivy.Query.boolean_query([(tantivy.Occur.Must, group), (tantivy.Occur.Must, only_this)]),
-                    limit=1,
-                    count=True,
-                ).count
+                )
             )
             coverage = covered / sum(weights)
             if coverage >= MIN_COVERAGE:
@@ -200,6 +196,11 @@ class SearchIndex:
                 fuzzy = tantivy.Query.fuzzy_term_query(self._schema, field, term, distance=distance)
                 options.append(tantivy.Query.boost_query(fuzzy, boost))
         return tantivy.Query.disjunction_max_query(options)
+
+
+def _matches(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
+    """Return how many documents match `query`."""
+    return int(searcher.search(query, limit=1, count=True).count or 0)  # type: ignore[attr-defined]
 
 
 def _hit(document: tantivy.Document, score: float) -> Hit:

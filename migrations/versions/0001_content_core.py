@@ -187,12 +187,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("occupationdemand", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_occupationdemand_municipality_id"), ["municipality_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_occupationdemand_occupation_id"), ["occupation_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_occupationdemand_municipality_id"), ["municipality_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_occupationdemand_occupation_id"), ["occupation_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_occupationdemand_region_id"), ["region_id"], unique=False)
 
     op.create_table(

@@ -23,9 +23,9 @@ Sessions = async_sessionmaker[AsyncSession]
 
 def _write_repository(root: Path) -> Path:
     (root / "articles").mkdir(parents=True)
-    (root / "regions.yaml").write_text(dump_yaml([make_region().model_dump(mode="json")]))
-    (root / "municipalities.yaml").write_text(dump_yaml([make_municipality().model_dump(mode="json")]))
-    (root / "articles" / "sfi.yaml").write_text(dump_yaml(make_article().model_dump(mode="json")))
+    (root / "regions.yaml").write_text(dump_yaml([make_region().model_dump()]))
+    (root / "municipalities.yaml").write_text(dump_yaml([make_municipality().model_dump()]))
+    (root / "articles" / "sfi.yaml").write_text(dump_yaml(make_article().model_dump()))
     return root
 
 
@@ -53,7 +53,8 @@ async def test_a_changed_file_updates_its_article_and_keeps_a_revision(sessions:
         article = await get_article_file(session=session, slug="sfi")
         revisions = await list_revisions(session=session, entity="article", slug="sfi")
     assert summary.counts["article"]["updated"] == 1
-    assert article is not None and article.translations["sv"].title == "Svenska för invandrare (sfi)"
+    assert article is not None
+    assert article.translations["sv"].title == "Svenska för invandrare (sfi)"
     assert [r.number for r in revisions] == [2, 1]
 
 
@@ -77,7 +78,13 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 BAD_FILES = [
-    ("articles/sfi.yaml", "slug: sfi\nkind: introduction\nsource: x\ntranslations:\n  sv: [oops\n", 6, "", "flow sequence on line 5"),
+    (
+        "articles/sfi.yaml",
+        "slug: sfi\nkind: introduction\nsource: x\ntranslations:\n  sv: [oops\n",
+        6,
+        "",
+        "flow sequence on line 5",
+    ),
     (
         "articles/sfi.yaml",
         "slug: sfi\nkind: recipe\nsource: x\ntranslations:\n  sv:\n    status: source\n    title: T\n",
@@ -125,9 +132,7 @@ async def test_an_invalid_file_is_reported_with_file_line_and_field_and_nothing_
     sessions: Sessions, tmp_path: Path, name: str, text: str, line: int, field: str, message: str
 ) -> None:
     root = _write_repository(tmp_path / "repo")
-    (root / "articles" / "extra.yaml").write_text(
-        dump_yaml(make_article(slug="extra").model_dump(mode="json"))
-    )
+    (root / "articles" / "extra.yaml").write_text(dump_yaml(make_article(slug="extra").model_dump()))
     (root / name).write_text(text)
     with pytest.raises(ContentFileError) as raised:
         await load_repository(sessions, root=root)
@@ -143,7 +148,7 @@ async def test_a_failure_while_writing_rolls_everything_back(
     root = _write_repository(tmp_path / "repo")
     await load_repository(sessions, root=root)
     (root / "articles" / "sfi.yaml").write_text(
-        dump_yaml(make_article(source="https://example.org/changed").model_dump(mode="json"))
+        dump_yaml(make_article(source="https://example.org/changed").model_dump())
     )
     (root / "events.yaml").write_text(
         "- slug: e\n  starts: 2030-01-01 18:00\n  translations:\n    sv: {status: source, title: T}\n"
