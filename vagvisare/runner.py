@@ -28,6 +28,15 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    try:
+        await _serve(settings, stop)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    log.info("Stopped.")
+
+
+async def _serve(settings: Settings, stop: asyncio.Event) -> None:
     settings.ensure_secret_key()
     async with database(settings) as sessions:
         services = ContentServices(sessions=sessions, search=await search_index(sessions))
@@ -41,4 +50,3 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             await stop.wait()
         finally:
             await runner.cleanup()
-    log.info("Stopped.")

@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     SerializerFunctionWrapHandler,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_serializer,
     model_validator,
@@ -70,6 +71,22 @@ def _ordered_terms(cls: type, value: Terms) -> Terms:
     return in_registry_order(value)
 
 
+def _checked_translations(cls: type, translations: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+    """Check translations against the record's version (declared before them); return them in registry order."""
+    version = info.data.get("version", 1)
+    source = translations.get(SOURCE_LANGUAGE)
+    if source is None or source.status != TranslationStatus.SOURCE:
+        raise ValueError("translations need the Swedish source text under sv with status: source")
+    for code, translation in translations.items():
+        if code == SOURCE_LANGUAGE:
+            continue
+        if translation.status == TranslationStatus.SOURCE:
+            raise ValueError(f"{code}: only the Swedish text can have status source")
+        if translation.source_version is None or translation.source_version > version:
+            raise ValueError(f"{code}: source_version must be between 1 and the record's version ({version})")
+    return in_registry_order(translations)
+
+
 class RegionFile(FileModel):
     slug: Slug
     name: dict[str, Text]
@@ -121,7 +138,7 @@ class ArticleFile(FileModel):
     search_terms: Terms = Field(default_factory=dict)
     translations: dict[str, TranslationFile]
 
-    _ordered = field_validator("translations")(classmethod(lambda cls, v: in_registry_order(v)))
+    _translations = field_validator("translations")(classmethod(_checked_translations))
     _ordered_terms = field_validator("search_terms")(classmethod(_ordered_terms))
 
     @model_validator(mode="after")
@@ -130,7 +147,6 @@ class ArticleFile(FileModel):
             raise ValueError("an article of kind municipality needs both municipality and section")
         if self.kind != ArticleKind.MUNICIPALITY and self.section is not None:
             raise ValueError("section is only for articles of kind municipality")
-        _check_translations(self.translations, self.version)
         return self
 
 
@@ -194,7 +210,7 @@ class EventFile(FileModel):
     version: int = Field(default=1, ge=1)
     translations: dict[str, EventTranslationFile]
 
-    _ordered = field_validator("translations")(classmethod(lambda cls, v: in_registry_order(v)))
+    _translations = field_validator("translations")(classmethod(_checked_translations))
 
     @field_validator("starts")
     @classmethod
@@ -213,7 +229,6 @@ class EventFile(FileModel):
         _check_languages(self.languages)
         if self.starts.startswith("today") and not self.example:
             raise ValueError("only example events may be dated relative to today")
-        _check_translations(self.translations, self.version)
         return self
 
     def local_start(self, today: date) -> datetime:
@@ -223,19 +238,3 @@ class EventFile(FileModel):
         day = today + timedelta(days=int(match["days"])) if match["days"] else date.fromisoformat(match["date"])
         hour, minute = (int(part) for part in match["time"].split(":"))
         return datetime(day.year, day.month, day.day, hour, minute)
-
-
-def _check_translations(
-    translations: dict[str, TranslationFile] | dict[str, EventTranslationFile], version: int
-) -> None:
-    _check_languages(translations)
-    source = translations.get(SOURCE_LANGUAGE)
-    if source is None or source.status != TranslationStatus.SOURCE:
-        raise ValueError("translations need the Swedish source text under sv with status: source")
-    for code, translation in translations.items():
-        if code == SOURCE_LANGUAGE:
-            continue
-        if translation.status == TranslationStatus.SOURCE:
-            raise ValueError(f"{code}: only the Swedish text can have status source")
-        if translation.source_version is None or translation.source_version > version:
-            raise ValueError(f"{code}: source_version must be between 1 and the article's version ({version})")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.files.schema import ArticleFile, TranslationFile
@@ -136,6 +137,16 @@ async def list_articles(
         query = query.where(Article.status == status)
     if municipality is not None:
         query = query.where(Article.municipality_id == await id_of(session, Municipality, municipality))
+    return list((await session.exec(query)).all())
+
+
+async def articles_due_for_review(*, session: AsyncSession, today: date) -> list[Article]:
+    """Return articles whose review date has come, or that were never checked against their source."""
+    query = (
+        select(Article)
+        .where(or_(col(Article.review_due) <= today, col(Article.verified_at).is_(None)))
+        .order_by(col(Article.review_due), col(Article.slug))
+    )
     return list((await session.exec(query)).all())
 
 

@@ -103,8 +103,8 @@ BAD_FILES = [
         "articles/sfi.yaml",
         "slug: sfi\nkind: faq\nsource: x\ntranslations:\n  en:\n    status: reviewed\n    source_version: 1\n"
         "    title: T\n",
-        1,
-        "",
+        5,
+        "translations",
         "Swedish source text",
     ),
     (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -9,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from content.files.repository import ADAPTERS, MUNICIPALITIES, REGIONS
 from content.models import ArticleKind, PublicationStatus
 from content.repository.articles import (
+    articles_due_for_review,
     delete_article,
     get_article_file,
     list_articles,
@@ -139,3 +142,12 @@ async def test_changes_are_audited_and_advance_the_content_generation(sessions: 
         audit = await list_audit(session=session)
     assert after > before
     assert [(a.actor, a.action, a.entity, a.slug) for a in audit] == [("editor:1", "create", "article", "sfi")]
+
+
+async def test_articles_due_for_review_are_those_past_their_date_or_never_verified(sessions: Sessions) -> None:
+    await _save(sessions, slug="fresh", verified_at=date(2026, 11, 1), review_due=date(2027, 5, 1))
+    await _save(sessions, slug="stale", verified_at=date(2025, 1, 1), review_due=date(2026, 1, 1))
+    await _save(sessions, slug="unchecked", verified_at=None, review_due=date(2027, 5, 1))
+    async with sessions() as session:
+        due = await articles_due_for_review(session=session, today=date(2026, 11, 23))
+    assert [a.slug for a in due] == ["stale", "unchecked"]

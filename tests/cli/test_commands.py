@@ -1,0 +1,102 @@
+"""The command line, as an operator uses it: exit codes, messages and JSON on standard output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vagvisare.cli import app
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"VAGVISARE_DATA_DIR": str(tmp_path / "data"), "VAGVISARE_LOG_LEVEL": "WARNING"}
+
+
+def _run(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_ask_prints_ranked_answers_as_json(env: dict[str, str]) -> None:
+    code, out, _ = _run(env, "ask", "--lang", "en", "Tell me about Kiruna")
+    answers = json.loads(out)
+    assert code == 0
+    assert answers[0]["slug"] == "kiruna-overview"
+    assert set(answers[0]) == {"slug", "kind", "municipality", "title", "score"}
+    assert (answers[0]["kind"], answers[0]["municipality"]) == ("municipality", "kiruna")
+
+
+def test_ask_prints_an_empty_list_when_nothing_fits(env: dict[str, str]) -> None:
+    code, out, _ = _run(env, "ask", "--lang", "en", "What will the weather be in Paris tomorrow?")
+    assert (code, json.loads(out)) == (0, [])
+
+
+def test_ask_refuses_an_unknown_language_politely(env: dict[str, str]) -> None:
+    code, _, err = _run(env, "ask", "--lang", "xx", "hej")
+    assert code == 2
+    assert "unknown language 'xx'" in err
+
+
+def test_content_load_is_idempotent(env: dict[str, str]) -> None:
+    first = _run(env, "content", "load")
+    second = _run(env, "content", "load")
+    assert (first[0], second[0]) == (0, 0)
+    assert "25 created" in first[1]
+    assert "0 created, 0 updated" in second[1]
+
+
+def test_content_load_of_an_invalid_repository_names_the_problem_and_exits_1(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    repo = tmp_path / "repo"
+    (repo / "articles").mkdir(parents=True)
+    (repo / "articles" / "sfi.yaml").write_text("slug: sfi\nkind: faq\nsource: x\ntranslations: {}\n")
+    code, _, err = _run(env, "content", "load", "--dir", str(repo))
+    assert code == 1
+    assert "Nothing was loaded" in err
+    assert "articles/sfi.yaml:4: translations" in err
+
+
+def test_content_export_writes_the_repository(env: dict[str, str], tmp_path: Path) -> None:
+    _run(env, "content", "load")
+    code, out, _ = _run(env, "content", "export", "--dir", str(tmp_path / "out"))
+    assert code == 0
+    assert (tmp_path / "out" / "articles" / "sfi.yaml").exists()
+    assert "Wrote" in out
+
+
+def test_eval_prints_json_totals_for_any_file(env: dict[str, str], tmp_path: Path) -> None:
+    questions = tmp_path / "questions.yaml"
+    questions.write_text(
+        "- lang: en\n  question: Tell me about Kiruna\n  expect: [municipality:kiruna]\n"
+        "- lang: sv\n  question: recept på kanelbullar\n  expect: []\n"
+    )
+    code, out, _ = _run(env, "eval", str(questions), "--json")
+    result = json.loads(out)
+    assert code == 0
+    assert result["total"] == {
+        "questions": 2,
+        "top1": 1.0,
+        "top3": 1.0,
+        "out_of_scope_accuracy": 1.0,
+        "out_of_scope_precision": 1.0,
+    }
+    assert set(result["languages"]) == {"sv", "en"}
+
+
+def test_eval_reports_a_bad_question_file_with_its_line(env: dict[str, str], tmp_path: Path) -> None:
+    questions = tmp_path / "questions.yaml"
+    questions.write_text("- lang: en\n  question: ok\n- lang: klingon\n  question: nuq\n")
+    code, _, err = _run(env, "eval", str(questions))
+    assert code == 1
+    assert "questions.yaml:3: 1.lang" in err
+
+
+def test_an_invalid_setting_is_named(env: dict[str, str]) -> None:
+    code, _, err = _run(env | {"VAGVISARE_ADMIN_PORT": "eighty"}, "ask", "hej")
+    assert code == 2
+    assert "VAGVISARE_ADMIN_PORT" in err

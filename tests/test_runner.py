@@ -1,0 +1,51 @@
+"""`vagvisare run` (what `make run` starts): a fresh data directory becomes a running service."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from vagvisare.runner import serve
+from vagvisare.settings import Settings
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_run_sets_up_an_empty_data_directory_and_serves_the_admin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = _free_port()
+    settings = Settings(data_dir=tmp_path / "data", admin_port=port)
+    stop = asyncio.Event()
+    service = asyncio.create_task(serve(settings, stop))
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as client:
+        for _ in range(200):
+            try:
+                async with client.get(f"{base}/healthz") as response:
+                    health = await response.json()
+                    break
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.05)
+        async with client.get(f"{base}/") as response:
+            page = await response.text()
+            headers = response.headers
+    stop.set()
+    await asyncio.wait_for(service, 10)
+    assert health["status"] == "ok"
+    assert "Vägvisare is running" in page
+    assert "published" in page
+    assert headers["X-Frame-Options"] == "DENY"
+    assert (tmp_path / "data" / "vagvisare.sqlite3").exists()
+    assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o077 == 0
+    printed = capsys.readouterr().out
+    assert f"Admin: http://127.0.0.1:{port}/" in printed
+    assert "@BotFather" in printed
