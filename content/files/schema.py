@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -33,7 +34,6 @@ from translations.languages import CODES, SOURCE_LANGUAGE
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
-Terms = dict[str, list[str]]
 
 V = TypeVar("V")
 
@@ -67,11 +67,13 @@ class FileModel(BaseModel):
         return data
 
 
-def _ordered_terms(cls: type, value: Terms) -> Terms:
-    return in_registry_order(value)
+# Per-language maps, checked for known codes and kept in registry order.
+Names = Annotated[dict[str, Text], AfterValidator(in_registry_order)]
+Descriptions = Annotated[dict[str, str], AfterValidator(in_registry_order)]
+Terms = Annotated[dict[str, list[str]], AfterValidator(in_registry_order)]
 
 
-def _checked_translations(cls: type, translations: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+def _checked_translations(translations: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
     """Check translations against the record's version (declared before them); return them in registry order."""
     version = info.data.get("version", 1)
     source = translations.get(SOURCE_LANGUAGE)
@@ -89,11 +91,9 @@ def _checked_translations(cls: type, translations: dict[str, Any], info: Validat
 
 class RegionFile(FileModel):
     slug: Slug
-    name: dict[str, Text]
-    description: dict[str, str] = Field(default_factory=dict)
+    name: Names
+    description: Descriptions = Field(default_factory=dict)
     source: str | None = None
-
-    _ordered = field_validator("name", "description")(classmethod(lambda cls, v: in_registry_order(v)))
 
     @model_validator(mode="after")
     def _swedish_name(self) -> Self:
@@ -109,8 +109,6 @@ class MunicipalityFile(FileModel):
     county: str | None = None
     website: str | None = None
     search_terms: Terms = Field(default_factory=dict)
-
-    _ordered = field_validator("search_terms")(classmethod(_ordered_terms))
 
 
 class TranslationFile(FileModel):
@@ -138,8 +136,10 @@ class ArticleFile(FileModel):
     search_terms: Terms = Field(default_factory=dict)
     translations: dict[str, TranslationFile]
 
-    _translations = field_validator("translations")(classmethod(_checked_translations))
-    _ordered_terms = field_validator("search_terms")(classmethod(_ordered_terms))
+    @field_validator("translations")
+    @classmethod
+    def _checked(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        return _checked_translations(value, info)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -172,12 +172,9 @@ class DemandFile(FileModel):
 class OccupationFile(FileModel):
     slug: Slug
     ssyk: str | None = None
-    name: dict[str, Text]
+    name: Names
     search_terms: Terms = Field(default_factory=dict)
     demand: list[DemandFile] = Field(default_factory=list)
-
-    _ordered = field_validator("name")(classmethod(lambda cls, v: in_registry_order(v)))
-    _ordered_terms = field_validator("search_terms")(classmethod(_ordered_terms))
 
     @model_validator(mode="after")
     def _swedish_name(self) -> Self:
@@ -210,7 +207,10 @@ class EventFile(FileModel):
     version: int = Field(default=1, ge=1)
     translations: dict[str, EventTranslationFile]
 
-    _translations = field_validator("translations")(classmethod(_checked_translations))
+    @field_validator("translations")
+    @classmethod
+    def _checked(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        return _checked_translations(value, info)
 
     @field_validator("starts")
     @classmethod

@@ -10,7 +10,7 @@ from content.search.text import STOP_WORDS
 from translations.languages import BY_CODE, EASY_SWEDISH, SOURCE_LANGUAGE
 
 COMPOUND_LANGUAGES = frozenset({SOURCE_LANGUAGE, EASY_SWEDISH})
-MIN_PART = 3
+MIN_PART = 4  # shorter heads split too eagerly: "allsvenskan" is not "all" + "svenskan"
 MIN_COMPOUND = 7
 
 

@@ -16,7 +16,7 @@ import asyncio
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import tantivy
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,13 +27,20 @@ from content.repository.places import list_municipalities
 from content.repository.records import ContentError, changed_since, content_generation
 from content.search.analysis import COMPOUND_LANGUAGES, analyzer, split_compound, vocabulary
 from content.search.text import normalize
-from translations.languages import CODES, SOURCE_LANGUAGE, fallback_chain
+from translations.languages import BY_CODE, CODES, SOURCE_LANGUAGE, fallback_chain
 
 MAX_QUESTION_CHARS = 500
 MAX_TERMS = 12
 TITLE_BOOST = 2.5
-FUZZY_BOOST = 0.6
-MIN_COVERAGE = 0.5  # share of the question's (idf-weighted) words an answer must contain
+FUZZY_BOOST = 0.8
+# When is a document an answer? Tuned on tests/data/eval.yaml (see docs/search.md): it must contain words carrying
+# at least MIN_COVERAGE of the question's idf weight, and reach a BM25 score of MIN_SCORE times the highest idf
+# (ln(1 + documents)), since BM25 scores grow with the size of the collection.
+MIN_COVERAGE = 0.15
+MIN_SCORE = 0.5
+FUZZY_FROM = 5  # shorter words tolerate no typo: "vann" must not find "Vännäs"
+FUZZY_TWO_FROM = 9  # words this long tolerate two
+PREFIX_FROM = 6  # words this long match by their beginning in languages without a stemmer
 MIN_RELATIVE_SCORE = 0.35  # answers scoring below this share of the best one are noise
 
 
@@ -56,6 +63,14 @@ class Hit:
             "title": self.title,
             "score": round(self.score, 3),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A document that matches some words of a question, before the decision whether it answers it."""
+
+    hit: Hit
+    matched: list[bool]  # per word of the question: does this document contain it?
 
 
 def _field(kind: str, lang: str) -> str:
@@ -86,6 +101,7 @@ class SearchIndex:
         self._plain = {code: analyzer(code, stem=False) for code in CODES}
         for code, language_analyzer in self._analyzers.items():
             self._index.register_tokenizer(f"lang_{code}", language_analyzer)
+        self._unstemmed = frozenset(code for code in CODES if not BY_CODE[code].stemmer)
         self._known: dict[str, set[str]] = {code: set() for code in COMPOUND_LANGUAGES}
         self._docs_per_lang = 0
         self.generation = -1
@@ -136,52 +152,67 @@ class SearchIndex:
 
     def search(self, lang: str, question: str, limit: int = 5) -> list[Hit]:
         """Return the best answers to `question` in `lang`, best first; empty when nothing fits well."""
-        if lang not in self._analyzers:
-            raise KeyError(f"unknown language {lang!r}")
-        groups = self._query_groups(lang, question)
-        if not groups:
-            return []
-        searcher = self._index.searcher()
-        weights = [math.log(1 + self._docs_per_lang / (1 + _matches(searcher, group))) for group in groups]
-        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, group) for group in groups])
-        hits: list[Hit] = []
-        for score, address in searcher.search(query, limit=max(limit * 3, 15)).hits:
-            document = searcher.doc(address)
-            only_this = tantivy.Query.term_query(self._schema, "slug", document["slug"][0])
-            covered = sum(
-                weight
-                for group, weight in zip(groups, weights, strict=True)
-                if _matches(
-                    searcher,
-                    tantivy.Query.boolean_query([(tantivy.Occur.Must, group), (tantivy.Occur.Must, only_this)]),
-                )
-            )
+        frequencies, candidates = self.candidates(lang, question, pool=max(limit * 3, 15))
+        weights = [self.weight(frequency) for frequency in frequencies]
+        hits = []
+        least = MIN_SCORE * math.log(1 + self._docs_per_lang)
+        for candidate in candidates:
+            covered = sum(w for w, found in zip(weights, candidate.matched, strict=True) if found)
             coverage = covered / sum(weights)
-            if coverage >= MIN_COVERAGE:
-                hits.append(_hit(document, score * coverage))
+            if coverage >= MIN_COVERAGE and candidate.hit.score >= least:
+                hits.append(replace(candidate.hit, score=candidate.hit.score * coverage))
         hits.sort(key=lambda hit: -hit.score)
         if hits:
             hits = [hit for hit in hits if hit.score >= hits[0].score * MIN_RELATIVE_SCORE]
         return hits[:limit]
 
-    def _query_groups(self, lang: str, question: str) -> list[tantivy.Query]:
-        """Return one query per word of the question (a compound matches as a whole or by its parts)."""
+    def weight(self, frequency: int) -> float:
+        """Return a question word's weight from how many documents contain it (none: the highest weight)."""
+        return math.log(1 + self._docs_per_lang / (1 + frequency))
+
+    def candidates(self, lang: str, question: str, pool: int) -> tuple[list[int], list[Candidate]]:
+        """Return, per word of the question, how many documents match it, and the best `pool` documents."""
+        if lang not in self._analyzers:
+            raise KeyError(f"unknown language {lang!r}")
+        searcher = self._index.searcher()
+        groups = self._query_groups(searcher, lang, question)
+        if not groups:
+            return [], []
+        frequencies = [_matches(searcher, group) for group in groups]
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, group) for group in groups])
+        candidates = []
+        for score, address in searcher.search(query, limit=pool).hits:
+            document = searcher.doc(address)
+            only_this = tantivy.Query.term_query(self._schema, "slug", document["slug"][0])
+            matched = [
+                bool(frequency)
+                and bool(
+                    _matches(
+                        searcher,
+                        tantivy.Query.boolean_query([(tantivy.Occur.Must, group), (tantivy.Occur.Must, only_this)]),
+                    )
+                )
+                for group, frequency in zip(groups, frequencies, strict=True)
+            ]
+            candidates.append(Candidate(_hit(document, score), matched))
+        return frequencies, candidates
+
+    def _query_groups(self, searcher: tantivy.Searcher, lang: str, question: str) -> list[tantivy.Query]:
+        """Return one query per word of the question; an unknown compound matches by its known parts."""
         words = list(dict.fromkeys(self._plain[lang].analyze(normalize(question[:MAX_QUESTION_CHARS]))))
         groups = []
         for word in words[:MAX_TERMS]:
             stems = self._analyzers[lang].analyze(word)
             if not stems:
                 continue
-            options = [self._term_query(lang, stems[0])]
+            whole = self._term_query(lang, stems[0])
             parts = split_compound(word, self._known[lang]) if lang in self._known else []
             part_stems = [stem for part in parts for stem in self._analyzers[lang].analyze(part)]
-            if part_stems:
-                options.append(
-                    tantivy.Query.boolean_query(
-                        [(tantivy.Occur.Should, self._term_query(lang, stem)) for stem in part_stems]
-                    )
-                )
-            groups.append(options[0] if len(options) == 1 else tantivy.Query.disjunction_max_query(options))
+            if not part_stems or _matches(searcher, whole):
+                groups.append(whole)  # a known word, or a typo of one, is not taken apart
+                continue
+            both = [(tantivy.Occur.Should, self._term_query(lang, stem)) for stem in part_stems]
+            groups.append(tantivy.Query.boolean_query(both))
         return groups
 
     def _term_query(self, lang: str, term: str) -> tantivy.Query:
@@ -190,11 +221,17 @@ class SearchIndex:
             tantivy.Query.boost_query(tantivy.Query.term_query(self._schema, title, term), TITLE_BOOST),
             tantivy.Query.term_query(self._schema, body, term),
         ]
-        if len(term) >= 4:
-            distance = 2 if len(term) >= 8 else 1
+        if len(term) >= FUZZY_FROM:
+            distance = 2 if len(term) >= FUZZY_TWO_FROM else 1
             for field, boost in ((title, FUZZY_BOOST * TITLE_BOOST), (body, FUZZY_BOOST)):
                 fuzzy = tantivy.Query.fuzzy_term_query(self._schema, field, term, distance=distance)
                 options.append(tantivy.Query.boost_query(fuzzy, boost))
+        if len(term) >= PREFIX_FROM and lang in self._unstemmed:
+            # Without a stemmer, inflected forms ("подачі", "подання") meet on a shared beginning.
+            stem = term[: max(PREFIX_FROM - 1, len(term) * 2 // 3)]
+            for field, boost in ((title, FUZZY_BOOST * TITLE_BOOST), (body, FUZZY_BOOST)):
+                prefix = tantivy.Query.fuzzy_term_query(self._schema, field, stem, distance=0, prefix=True)
+                options.append(tantivy.Query.boost_query(prefix, boost))
         return tantivy.Query.disjunction_max_query(options)
 
 

@@ -40,7 +40,7 @@ ARTICLES = [
     _article(
         "halsa",
         ("Vård och hälsa", "Ring 1177 för sjukvårdsrådgivning. Vårdcentralen hjälper dig när du är sjuk."),
-        ("Health care", "Call 1177 for health advice. The health centre helps you when you are ill."),
+        ("Health care and 1177", "Call 1177 for health advice. The health centre helps you when you are ill."),
         search_terms={"fa": ["دکتر", "بیمارستان", "پزشک"], "ar": ["طبيب", "مستشفى"]},
     ),
 ]

@@ -1,0 +1,37 @@
+"""Search quality on the project's evaluation set, over the real starter content, on every database kind."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from content.loading import load_repository
+from content.search.evaluation import DEFAULT_EVAL_FILE, evaluate, read_questions
+from content.search.index import SearchIndex
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+def test_the_evaluation_set_is_big_and_varied_enough() -> None:
+    questions = read_questions(DEFAULT_EVAL_FILE)
+    languages = Counter(q.lang for q in questions)
+    assert len(questions) >= 150
+    assert languages["sv"] >= 25
+    assert languages["en"] >= 25
+    assert set(languages) == {"sv", "sv-x-easy", "en", "ar", "fa", "uk", "ru", "so", "ti"}
+    assert sum(not q.expect for q in questions) >= 20  # questions the content cannot answer
+
+
+async def test_search_meets_its_targets_on_the_evaluation_set(sessions: Sessions) -> None:
+    await load_repository(sessions)
+    index = SearchIndex()
+    async with sessions() as session:
+        await index.refresh(session)
+    total, _ = evaluate(read_questions(DEFAULT_EVAL_FILE), index.search)
+    figures = total.as_json()
+    assert figures["top3"] is not None
+    assert figures["top3"] >= 0.90, total.misses
+    assert figures["out_of_scope_precision"] is not None
+    assert figures["out_of_scope_precision"] >= 0.90, total.misses
