@@ -16,6 +16,8 @@ from content.files.repository import DEFAULT_ROOT
 from content.files.yaml_io import ContentFileError
 from content.loading import export_repository, load_repository
 from content.search.evaluation import DEFAULT_EVAL_FILE, Tally, evaluate, read_questions
+from content.search.index import SearchIndex
+from content.services import ContentServices
 from translations.languages import CODES
 from vagvisare.settings import Settings
 from vagvisare.startup import database, search_index
@@ -142,8 +144,8 @@ def ask(
 
     async def go() -> list[dict[str, object]]:
         async with database(settings) as sessions:
-            index = await search_index(sessions)
-        return [hit.as_json() for hit in index.search(lang, question, limit)]
+            services = ContentServices(sessions=sessions, search=SearchIndex())
+            return [hit.as_json() for hit in await services.ask(lang, question, limit)]
 
     typer.echo(json.dumps(asyncio.run(go()), ensure_ascii=False, indent=2))
 
