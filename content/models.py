@@ -6,7 +6,7 @@ import enum
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, String, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -226,3 +226,73 @@ class AuditEntry(SQLModel, table=True):
     entity: str = Field(max_length=32)
     slug: str = Field(default="", max_length=48)
     detail: dict[str, Any] = _json()
+
+
+class Situation(enum.StrEnum):
+    """What a person says describes them; tailors what the bot shows first."""
+
+    ASYLUM = "asylum"  # seeking asylum
+    PERMIT = "permit"  # has a residence permit
+    PROTECTION = "protection"  # temporary protection (Ukraine)
+    OTHER = "other"
+
+
+class RegistrationStatus(enum.StrEnum):
+    REGISTERED = "registered"
+    WAITING = "waiting"
+
+
+class BotUser(SQLModel, table=True):
+    """A person using the bot: as little as the service needs, all of it deleted by /forget."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    pseudonym: str = Field(unique=True, index=True, max_length=32)  # shown to staff instead of any Telegram id
+    chat_id: int = Field(sa_type=BigInteger, unique=True, index=True)
+    lang: str | None = Field(default=None, max_length=16)  # None until the person chooses
+    situation: Situation | None = _enum(None)
+    announcements: bool = True  # receives broadcasts of followed municipalities
+    active: bool = True  # false once Telegram says the bot is blocked
+    created_at: datetime = _timestamp()
+
+
+class Follow(SQLModel, table=True):
+    """A municipality or topic a person follows, for its events and announcements."""
+
+    __table_args__ = (UniqueConstraint("user_id", "kind", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="botuser.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=16)  # municipality | topic
+    slug: str = Field(max_length=48)
+
+
+class Registration(SQLModel, table=True):
+    """A seat at an event, or a place on its waiting list."""
+
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="botuser.id", index=True, ondelete="CASCADE")
+    status: RegistrationStatus = _enum(RegistrationStatus.REGISTERED)
+    created_at: datetime = _timestamp()
+    reminded: bool = False
+
+
+class Feedback(SQLModel, table=True):
+    """An anonymous 👍/👎 on an answer: which article, which language, which day; never who."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_slug: str = Field(max_length=48, index=True)
+    lang: str = Field(max_length=16)
+    helpful: bool
+    day: date
+
+
+class QuestionStat(SQLModel, table=True):
+    """An anonymous count of questions asked: the day, the language, the best answer (none: a content gap)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    lang: str = Field(max_length=16)
+    answer_slug: str | None = Field(default=None, max_length=48)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from alembic import context
 from sqlalchemy.engine import Connection
@@ -10,14 +11,23 @@ from sqlmodel import SQLModel
 
 import content.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from content.db import create_engine
+from content.models import UTCDateTime
 
 target_metadata = SQLModel.metadata
+
+
+def _render_item(type_: str, item: Any, autogen_context: Any) -> str | bool:
+    # Migrations store plain timestamps; the UTC handling lives in the model's type.
+    if type_ == "type" and isinstance(item, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        render_item=_render_item,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
     )

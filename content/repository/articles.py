@@ -222,3 +222,63 @@ async def set_article_status(*, session: AsyncSession, slug: str, status: Public
 async def delete_article(*, session: AsyncSession, slug: str, actor: str) -> bool:
     """Delete an article; its revisions stay, so it can be restored."""
     return await delete_record(ARTICLES, session=session, slug=slug, actor=actor)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """A published article as one reader sees it: the best text for their language, and where it came from."""
+
+    slug: str
+    kind: str
+    municipality: str | None
+    section: str | None
+    source: str
+    verified_at: date | None
+    example: bool
+    lang: str  # the language of the text shown
+    status: str  # source | machine | reviewed
+    outdated: bool  # the Swedish source changed after this translation was made
+    title: str
+    summary: str
+    body: str
+
+
+async def read_article(*, session: AsyncSession, slug: str, chain: tuple[str, ...]) -> ArticleView | None:
+    """Return a published article in the first language of `chain` that it has, or None."""
+    article = await by_slug(session, Article, slug)
+    if article is None or article.status != PublicationStatus.PUBLISHED:
+        return None
+    texts = {t.lang: t for t in await _translations(session, article)}
+    text = next((texts[code] for code in chain if code in texts), None) or next(iter(texts.values()), None)
+    if text is None:
+        return None
+    return ArticleView(
+        slug=article.slug,
+        kind=article.kind,
+        municipality=await slug_of(session, Municipality, article.municipality_id),
+        section=article.section,
+        source=article.source,
+        verified_at=article.verified_at,
+        example=article.example,
+        lang=text.lang,
+        status=text.status,
+        outdated=text.source_version is not None and text.source_version < article.version,
+        title=text.title,
+        summary=text.summary,
+        body=text.body,
+    )
+
+
+async def published_titles(
+    *, session: AsyncSession, chain: tuple[str, ...], kind: ArticleKind | None = None, municipality: str | None = None
+) -> list[tuple[str, str, str | None]]:
+    """Return (slug, title in the best language, section) of published articles, by slug."""
+    articles = await list_articles(
+        session=session, kind=kind, municipality=municipality, status=PublicationStatus.PUBLISHED
+    )
+    result: list[tuple[str, str, str | None]] = []
+    for article in articles:
+        texts = {t.lang: t.title for t in await _translations(session, article)}
+        title = next((texts[code] for code in chain if code in texts), None) or next(iter(texts.values()), "")
+        result.append((article.slug, title, article.section))
+    return result

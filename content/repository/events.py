@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from content.events_time import SWEDEN
 from content.files.schema import EventFile, EventTranslationFile
 from content.models import Event, EventTranslation, Municipality, PublicationStatus, utcnow
 from content.repository.lookup import by_slug, id_of, slug_of
-
-SWEDEN = ZoneInfo("Europe/Stockholm")
 
 
 class EventAdapter:
@@ -108,4 +106,40 @@ async def upcoming_events(
     )
     if municipality is not None:
         query = query.where(Event.municipality_id == await id_of(session, Municipality, municipality))
+    return list((await session.exec(query)).all())
+
+
+async def get_event(*, session: AsyncSession, slug: str) -> Event | None:
+    """Return the event with `slug`, or None."""
+    return await by_slug(session, Event, slug)
+
+
+async def event_texts(*, session: AsyncSession, event: Event) -> dict[str, EventTranslation]:
+    """Return an event's title and description per language."""
+    return {t.lang: t for t in await _translations(session, event)}
+
+
+async def event_title(*, session: AsyncSession, event: Event, chain: tuple[str, ...]) -> str:
+    """Return an event's title in the first language of `chain` that it has."""
+    texts = await event_texts(session=session, event=event)
+    chosen = next((texts[code] for code in chain if code in texts), None) or next(iter(texts.values()), None)
+    return chosen.title if chosen else event.slug
+
+
+async def events_of_followed(
+    *, session: AsyncSession, municipalities: list[str], now: datetime | None = None
+) -> list[Event]:
+    """Return upcoming published events in any of the given municipalities, soonest first."""
+    if not municipalities:
+        return []
+    query = (
+        select(Event)
+        .join(Municipality, col(Municipality.id) == col(Event.municipality_id))
+        .where(
+            Event.status == PublicationStatus.PUBLISHED,
+            col(Event.starts_at) >= (now or utcnow()),
+            col(Municipality.slug).in_(municipalities),
+        )
+        .order_by(col(Event.starts_at))
+    )
     return list((await session.exec(query)).all())

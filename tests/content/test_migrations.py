@@ -19,6 +19,11 @@ TABLES = {
     "editoraccount",
     "revision",
     "auditentry",
+    "botuser",
+    "follow",
+    "registration",
+    "feedback",
+    "questionstat",
 }
 
 

@@ -1,0 +1,222 @@
+"""Telegram: maps updates to the conversation and replies to Bot API calls. The only module that imports telegram."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.conversation import COMMANDS, Conversation
+from bot.render import split_message
+from bot.reply import Reply
+from translations.catalogs import Translator
+from translations.languages import CODES
+
+log = logging.getLogger(__name__)
+CONVERSATION = "conversation"
+PRIVATE = filters.ChatType.PRIVATE
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+COMMAND_HELP = {
+    "start": "Start again",
+    "menu": "Main menu",
+    "help": "Help and emergency numbers",
+    "language": "Change language",
+    "mydata": "See what is stored about you",
+    "forget": "Delete everything about you",
+}
+
+
+def build_application(
+    *, token: str, base_url: str, conversation: Conversation, webhook: bool = False, **builder_options: Any
+) -> Application:  # type: ignore[type-arg]
+    """Build the python-telegram-bot Application (polling by default; no updater for webhooks)."""
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .concurrent_updates(64)
+        .post_init(_set_commands)
+    )
+    for name, value in builder_options.items():
+        builder = getattr(builder, name)(value)
+    if webhook:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data[CONVERSATION] = conversation
+    application.add_handler(CommandHandler("start", _on_start, filters=PRIVATE))
+    application.add_handler(CommandHandler([c for c in COMMANDS if c != "start"], _on_command, filters=PRIVATE))
+    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, _on_unknown_command))
+    application.add_handler(CallbackQueryHandler(_on_callback))
+    application.add_handler(
+        MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, _on_text)
+    )
+    application.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & ~filters.TEXT, _on_unsupported))
+    # Edited messages, group chats and channel posts match no handler and are ignored on purpose.
+    application.add_error_handler(_on_error)
+    return application
+
+
+async def _set_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """Register the commands in every language Telegram knows (easy Swedish has no Telegram code)."""
+    for code in [None, *[c for c in CODES if len(c) == 2]]:
+        t = Translator(code or "en")
+        commands = [BotCommand(name, t.gettext(text)) for name, text in COMMAND_HELP.items()]
+        await application.bot.set_my_commands(commands, language_code=code)
+
+
+def _conversation(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
+    conversation: Conversation = context.bot_data[CONVERSATION]
+    return conversation
+
+
+def _lang(update: Update) -> str | None:
+    user = update.effective_user
+    return user.language_code if user else None
+
+
+async def _on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_chat is not None
+    payload = context.args[0] if context.args else None
+    reply = await _conversation(context).start(update.effective_chat.id, payload, _lang(update))
+    await send(context, update.effective_chat.id, reply)
+
+
+async def _on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_chat is not None and update.effective_message is not None
+    name = (update.effective_message.text or "/").split()[0][1:].split("@")[0].lower()
+    reply = await _conversation(context).command(update.effective_chat.id, name, _lang(update))
+    await send(context, update.effective_chat.id, reply)
+
+
+async def _on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_chat is not None
+    reply = await _conversation(context).command(update.effective_chat.id, "", _lang(update))
+    await send(context, update.effective_chat.id, reply)
+
+
+async def _on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_chat is not None and update.effective_message is not None
+    text = update.effective_message.text or ""
+    reply = await _conversation(context).text(update.effective_chat.id, text, _lang(update))
+    await send(context, update.effective_chat.id, reply)
+
+
+async def _on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_chat is not None
+    reply = await _conversation(context).unsupported(update.effective_chat.id, _lang(update))
+    await send(context, update.effective_chat.id, reply)
+
+
+async def _on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":
+        return
+    reply = await _conversation(context).callback(chat.id, query.data, _lang(update))
+    parts = split_message(reply.text)
+    message = query.message
+    if message is None or not hasattr(message, "edit_text"):
+        await send(context, chat.id, reply)
+        return
+    try:
+        await message.edit_text(  # navigate in place rather than flooding the chat
+            parts[0],
+            parse_mode=ParseMode.HTML,
+            reply_markup=_keyboard(reply) if len(parts) == 1 else None,
+            link_preview_options=NO_PREVIEW,
+        )
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            await send(context, chat.id, reply)
+        await _notify(context, reply)
+        return
+    for index, part in enumerate(parts[1:], start=1):
+        last = index == len(parts) - 1
+        await context.bot.send_message(
+            chat.id, part, parse_mode=ParseMode.HTML, reply_markup=_keyboard(reply) if last else None,
+            link_preview_options=NO_PREVIEW,
+        )
+    await _notify(context, reply)
+
+
+async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+    """Send a reply as one or more messages (split at paragraphs); the buttons go under the last one."""
+    parts = split_message(reply.text) if reply.text else []
+    try:
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await context.bot.send_message(
+                chat_id,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_keyboard(reply) if last else None,
+                link_preview_options=NO_PREVIEW,
+            )
+    except Forbidden:
+        await _conversation(context).blocked(chat_id)
+        return
+    await _notify(context, reply)
+
+
+async def _notify(context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    for notice in reply.notices:
+        await send(context, notice.chat_id, notice.reply)
+
+
+def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    rows = [
+        [
+            InlineKeyboardButton(button.text, url=button.url)
+            if button.url
+            else InlineKeyboardButton(button.text, callback_data=button.data)
+            for button in row
+        ]
+        for row in reply.buttons
+        if row
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log where handling failed, never who or what they wrote; tell the person something went wrong."""
+    error = context.error
+    kind = type(update).__name__ if update is not None else "none"
+    frames = "".join(traceback.format_tb(error.__traceback__)) if error is not None else ""
+    log.error("Handling a %s failed with %s\n%s", kind, type(error).__name__, frames)
+    if isinstance(update, Update) and update.effective_chat is not None and not isinstance(error, Forbidden):
+        t = Translator(_guess(update))
+        text = t.gettext("Sorry, something went wrong. Please try again, or send /menu.")
+        try:
+            await context.bot.send_message(update.effective_chat.id, text)
+        except TelegramError:
+            log.warning("Could not tell the person about the error.")
+
+
+def _guess(update: Update) -> str:
+    from bot.screens.home import guess_language
+
+    return guess_language(_lang(update))

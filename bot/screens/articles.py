@@ -1,0 +1,64 @@
+"""One article, its feedback buttons, and lists of articles by kind."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.render import html
+from bot.reply import Button, Reply
+from bot.routes import route
+from bot.screens.common import article_text, nav, stale
+from content.models import ArticleKind
+from content.repository.articles import published_titles, read_article
+from content.repository.people import record_feedback
+
+# Where "back" leads from an article, by its kind (municipality articles go back to their municipality).
+PARENT = {"work": "work", "introduction": "intro", "faq": "ask", "story": "intro", "help": "home"}
+FROM_QUESTION = "q"
+
+
+async def article(ctx: Context, slug: str, origin: str = "") -> Reply:
+    """Show an article in the reader's language (or the best fallback), with its source and date."""
+    view = await read_article(session=ctx.session, slug=slug, chain=ctx.chain)
+    if view is None:
+        return stale(ctx)
+    back = f"m:{view.municipality}" if view.municipality else PARENT.get(view.kind, "home")
+    buttons: list[list[Button]] = []
+    if origin == FROM_QUESTION:
+        buttons.append(
+            [
+                Button("👍 " + ctx._("This helped"), route("fb", slug, 1)),
+                Button("👎 " + ctx._("It did not help"), route("fb", slug, 0)),
+            ]
+        )
+        back = "ask"
+    if view.lang != "sv" and ctx.lang != "sv":
+        buttons.append([Button(ctx._("Show the Swedish original"), route("orig", slug))])
+    buttons.append(nav(ctx, back))
+    return Reply(article_text(ctx, view), buttons)
+
+
+async def original(ctx: Context, slug: str) -> Reply:
+    """Show the Swedish source text of an article."""
+    view = await read_article(session=ctx.session, slug=slug, chain=("sv",))
+    if view is None:
+        return stale(ctx)
+    return Reply(article_text(ctx, view), [[Button(ctx._("Back to my language"), route("a", slug))], nav(ctx)])
+
+
+async def feedback(ctx: Context, slug: str, helpful: str) -> Reply:
+    """Count a 👍/👎 anonymously and thank the person."""
+    if helpful not in ("0", "1"):
+        return stale(ctx)
+    await record_feedback(session=ctx.session, slug=slug, lang=ctx.lang, helpful=helpful == "1", day=ctx.now.date())
+    text = ctx._("Thank you! This helps us improve the answers.")
+    if helpful == "0":
+        text += "\n\n" + ctx._("You can ask again in other words, or look in the menu.")
+    return Reply(html(text), [[Button("❓ " + ctx._("Ask another question"), route("ask"))], nav(ctx)])
+
+
+async def article_list(ctx: Context, kind: ArticleKind, title: str, back: str = "home") -> Reply:
+    """A list of published articles of one kind, as buttons."""
+    titles = await published_titles(session=ctx.session, chain=ctx.chain, kind=kind)
+    buttons = [[Button(text, route("a", slug))] for slug, text, _ in titles]
+    buttons.append(nav(ctx, back))
+    return Reply(f"<b>{html(title)}</b>", buttons)

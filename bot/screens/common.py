@@ -1,0 +1,87 @@
+"""Pieces every screen uses: the navigation row, dates, and how an article is shown."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+
+from bot.context import Context
+from bot.render import html, isolate, markdown_to_html
+from bot.reply import Button, Reply
+from bot.routes import route
+from content.events_time import SWEDEN
+from content.repository.articles import ArticleView
+from translations.languages import BY_CODE
+
+
+def babel_locale(lang: str) -> str:
+    return "sv" if lang == "sv-x-easy" else lang
+
+
+def nav(ctx: Context, back: str | None = None) -> list[Button]:
+    """The row at the bottom of every screen: back (when there is somewhere to go back to) and home."""
+    row = []
+    if back:
+        row.append(Button(f"⬅️ {ctx._('Back')}", route(back) if ":" not in back else back))
+    row.append(Button(f"🏠 {ctx._('Menu')}", route("home")))
+    return row
+
+
+def day(ctx: Context, value: date) -> str:
+    return format_date(value, format="long", locale=babel_locale(ctx.lang))
+
+
+def when(ctx: Context, value: datetime) -> str:
+    """An event time in Swedish local time, written the reader's way."""
+    local = value.astimezone(SWEDEN)
+    return format_datetime(local, format="EEEE d MMMM, HH:mm", locale=babel_locale(ctx.lang))
+
+
+def language_name(code: str) -> str:
+    return BY_CODE[code].native_name if code in BY_CODE else code
+
+
+def article_text(ctx: Context, article: ArticleView) -> str:
+    """Title, body, and the facts a reader needs to trust it: language, source and when it was checked."""
+    parts = [f"<b>{html(article.title)}</b>"]
+    if article.lang != ctx.lang and not (ctx.lang == "sv-x-easy" and article.lang == "sv"):
+        parts.append(
+            "<i>"
+            + html(
+                ctx._(
+                    "This text is not yet available in your language. It is shown in {language}.",
+                    language=language_name(article.lang),
+                )
+            )
+            + "</i>"
+        )
+    elif article.status == "machine":
+        parts.append("<i>" + html(ctx._("Translated by machine, not yet checked by a person.")) + "</i>")
+    if article.example:
+        parts.append("<i>" + html(ctx._("Example content: not real information.")) + "</i>")
+    if article.summary:
+        parts.append(html(article.summary))
+    if article.body:
+        parts.append(markdown_to_html(article.body))
+    parts.append(sourced(ctx, article.source, article.verified_at))
+    return "\n\n".join(parts)
+
+
+def sourced(ctx: Context, source: str, verified: date | None) -> str:
+    """The line under every fact: where it comes from and when someone last checked it."""
+    source_html = f'<a href="{html(source)}">{html(source)}</a>' if source.startswith("https://") else html(source)
+    checked = (
+        ctx._("Last checked: {date}", date=day(ctx, verified))
+        if verified
+        else ctx._("Not yet checked against the source.")
+    )
+    return f"<i>{html(ctx._('Source:'))} {isolate(source_html) if ctx.t.rtl else source_html}\n{html(checked)}</i>"
+
+
+def stale(ctx: Context) -> Reply:
+    """What an outdated button leads to: a polite word and the way home."""
+    return Reply(
+        html(ctx._("This button is out of date: what it pointed to has changed or been removed.")),
+        [nav(ctx)],
+    )

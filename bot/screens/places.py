@@ -1,0 +1,143 @@
+"""Regions, municipality cards, comparing two municipalities, following one."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.render import html
+from bot.reply import Button, Reply
+from bot.routes import route
+from bot.screens.common import nav, stale, when
+from content.models import Municipality
+from content.repository.articles import published_titles
+from content.repository.events import event_title, upcoming_events
+from content.repository.people import follows, set_follow
+from content.repository.places import get_municipality, list_municipalities, list_regions
+
+SECTION_ORDER = ["overview", "work", "housing", "introduction", "contacts"]
+SECTION_LABELS = {
+    "overview": "Overview",
+    "work": "Work",
+    "housing": "Housing",
+    "introduction": "Introduction offers",
+    "contacts": "Contacts",
+}
+
+
+def _name(ctx: Context, names: dict[str, str]) -> str:
+    return next((names[code] for code in ctx.chain if code in names), next(iter(names.values()), ""))
+
+
+async def regions(ctx: Context) -> Reply:
+    """Choose a region."""
+    buttons = [
+        [Button(_name(ctx, region.name), route("r", region.slug))] for region in await list_regions(session=ctx.session)
+    ]
+    buttons.append(nav(ctx, "home"))
+    return Reply("🏘 <b>" + html(ctx._("Choose a region")) + "</b>", buttons)
+
+
+async def region(ctx: Context, slug: str) -> Reply:
+    """The municipalities of a region."""
+    towns = await list_municipalities(session=ctx.session, region=slug)
+    if not towns:
+        return stale(ctx)
+    buttons = [[Button(town.name, route("m", town.slug))] for town in towns]
+    buttons.append(nav(ctx, "regions"))
+    return Reply("🏘 <b>" + html(ctx._("Choose a municipality")) + "</b>", buttons)
+
+
+async def municipality(ctx: Context, slug: str) -> Reply:
+    """A municipality card: what is known about it, its upcoming events, follow and compare."""
+    town = await get_municipality(session=ctx.session, slug=slug)
+    if town is None:
+        return stale(ctx)
+    sections = await published_titles(session=ctx.session, chain=ctx.chain, municipality=slug)
+    sections.sort(key=lambda item: SECTION_ORDER.index(item[2]) if item[2] in SECTION_ORDER else 99)
+    lines = [f"🏘 <b>{html(town.name)}</b>"]
+    if town.county:
+        lines.append(html(town.county))
+    if town.website:
+        lines.append(f'🌐 <a href="{html(town.website)}">{html(town.website)}</a>')
+    events = (await upcoming_events(session=ctx.session, municipality=slug, now=ctx.now))[:3]
+    if events:
+        lines.append("\n📅 <b>" + html(ctx._("Upcoming events")) + "</b>")
+    if not sections:
+        lines.append("\n" + html(ctx._("There is no information about this municipality yet.")))
+    buttons = [
+        [Button(ctx._(SECTION_LABELS.get(section or "", "")) or title, route("a", article_slug))]
+        for article_slug, title, section in sections
+    ]
+    for event in events:
+        title = await event_title(session=ctx.session, event=event, chain=ctx.chain)
+        buttons.append([Button(f"📅 {when(ctx, event.starts_at)} – {title}"[:60], route("e", event.slug))])
+    following = slug in await follows(session=ctx.session, user=ctx.user)
+    follow_label = "🔕 " + ctx._("Stop following") if following else "🔔 " + ctx._("Follow")
+    buttons.append(
+        [
+            Button(follow_label, route("fol", slug, 0 if following else 1)),
+            Button("⚖️ " + ctx._("Compare"), route("cmp", slug)),
+        ]
+    )
+    region_slug = await _region_slug(ctx, town)
+    buttons.append(nav(ctx, f"r:{region_slug}" if region_slug else "regions"))
+    return Reply("\n".join(lines), buttons)
+
+
+async def _region_slug(ctx: Context, town: Municipality) -> str | None:
+    for candidate in await list_regions(session=ctx.session):
+        if candidate.id == town.region_id:
+            return candidate.slug
+    return None
+
+
+async def follow(ctx: Context, slug: str, on: str) -> Reply:
+    """Follow or stop following a municipality, then show its card again."""
+    if on not in ("0", "1") or await get_municipality(session=ctx.session, slug=slug) is None:
+        return stale(ctx)
+    await set_follow(session=ctx.session, user=ctx.user, slug=slug, on=on == "1")
+    card = await municipality(ctx, slug)
+    note = (
+        ctx._("You now follow this municipality: you will hear about its events.")
+        if on == "1"
+        else ctx._("You no longer follow this municipality.")
+    )
+    return Reply(f"<i>{html(note)}</i>\n\n{card.text}", card.buttons)
+
+
+async def compare_pick(ctx: Context, slug: str) -> Reply:
+    """Choose the municipality to compare with."""
+    first = await get_municipality(session=ctx.session, slug=slug)
+    if first is None:
+        return stale(ctx)
+    others = [town for town in await list_municipalities(session=ctx.session) if town.slug != slug]
+    buttons = [[Button(town.name, route("vs", first.id or 0, town.id or 0))] for town in others]
+    buttons.append(nav(ctx, f"m:{slug}"))
+    text = "⚖️ " + html(ctx._("Compare {name} with:", name=first.name))
+    return Reply(text, buttons)
+
+
+async def compare(ctx: Context, first_id: str, second_id: str) -> Reply:
+    """Two municipalities side by side: region, county, what is published about each, upcoming events."""
+    towns = []
+    for raw in (first_id, second_id):
+        town = await ctx.session.get(Municipality, int(raw)) if raw.isdigit() else None
+        if town is None:
+            return stale(ctx)
+        towns.append(town)
+    blocks = []
+    for town in towns:
+        sections = await published_titles(session=ctx.session, chain=ctx.chain, municipality=town.slug)
+        events = await upcoming_events(session=ctx.session, municipality=town.slug, now=ctx.now)
+        known = ", ".join(ctx._(SECTION_LABELS.get(s or "", "")) for _, _, s in sections if s) or "–"
+        blocks.append(
+            "\n".join(
+                [
+                    f"🏘 <b>{html(town.name)}</b>",
+                    html(town.county or ""),
+                    html(ctx._("Information: {sections}", sections=known)),
+                    html(ctx.t.ngettext("{count} upcoming event", "{count} upcoming events", len(events))),
+                ]
+            )
+        )
+    buttons = [[Button(town.name, route("m", town.slug)) for town in towns], nav(ctx, f"m:{towns[0].slug}")]
+    return Reply("⚖️ " + "\n\n".join(blocks), buttons)

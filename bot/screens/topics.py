@@ -1,0 +1,94 @@
+"""Work (occupations and where they are in demand) and introduction (topics and "my path")."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.render import html
+from bot.reply import Button, Reply
+from bot.routes import route
+from bot.screens.articles import article, article_list
+from bot.screens.common import nav, stale
+from content.models import ArticleKind, Situation
+from content.repository.occupations import get_occupation_file, list_occupations
+from content.repository.places import list_municipalities, list_regions
+
+WORK_TOPICS = ["validering", "jobbsok", "starta-foretag"]
+LEVELS = {"high": "Great demand", "medium": "Some demand", "low": "Little demand"}
+
+
+def _name(ctx: Context, names: dict[str, str]) -> str:
+    return next((names[code] for code in ctx.chain if code in names), next(iter(names.values()), ""))
+
+
+async def work(ctx: Context) -> Reply:
+    """Choose an occupation; or read about credentials, job seeking and starting a business."""
+    buttons = [
+        [Button(_name(ctx, occupation.name), route("o", occupation.slug))]
+        for occupation in await list_occupations(session=ctx.session)
+    ]
+    topics = [
+        ("validering", ctx._("Get my education recognised")),
+        ("jobbsok", ctx._("Looking for a job")),
+        ("starta-foretag", ctx._("Start a business")),
+    ]
+    buttons += [[Button("📄 " + label, route("a", slug))] for slug, label in topics]
+    buttons.append(nav(ctx, "home"))
+    text = (
+        "💼 <b>" + html(ctx._("Work")) + "</b>\n\n" + html(ctx._("Choose your occupation to see where it is needed."))
+    )
+    return Reply(text, buttons)
+
+
+async def occupation(ctx: Context, slug: str) -> Reply:
+    """Where an occupation is in demand (example data says so), and the way to working in it."""
+    found = await get_occupation_file(session=ctx.session, slug=slug)
+    if found is None:
+        return stale(ctx)
+    towns = {town.slug: town.name for town in await list_municipalities(session=ctx.session)}
+    regions = {region.slug: _name(ctx, region.name) for region in await list_regions(session=ctx.session)}
+    lines = [f"💼 <b>{html(_name(ctx, found.name))}</b>", html(ctx._("Where this occupation is needed:"))]
+    buttons = []
+    for demand in found.demand:
+        place = towns.get(demand.municipality or "") or regions.get(demand.region or "", "")
+        line = f"• {html(place)}: {html(ctx._(LEVELS[demand.level]))}"
+        if demand.example:
+            line += " <i>(" + html(ctx._("example data")) + ")</i>"
+        lines.append(line)
+        if demand.municipality:
+            buttons.append([Button(f"🏘 {place}", route("m", demand.municipality))])
+    if not found.demand:
+        lines.append(html(ctx._("No information yet.")))
+    if any(demand.example for demand in found.demand):
+        lines.append("\n<i>" + html(ctx._("Example data is not real information about demand.")) + "</i>")
+    buttons += [[Button("📄 " + ctx._("Get my education recognised"), route("a", "validering"))]]
+    buttons.append(nav(ctx, "work"))
+    return Reply("\n".join(lines), buttons)
+
+
+async def introduction(ctx: Context) -> Reply:
+    """The introduction topics, and my path."""
+    listing = await article_list(ctx, ArticleKind.INTRODUCTION, "📚 " + ctx._("Introduction & Swedish"))
+    buttons = [[Button("🧭 " + ctx._("My path: step by step"), route("path"))], *listing.buttons]
+    stories = await article_list(ctx, ArticleKind.STORY, "")
+    buttons[-1:-1] = stories.buttons[:-1]
+    return Reply(listing.text, buttons)
+
+
+PATH_LEADS = {
+    Situation.ASYLUM: "You are seeking asylum: the first steps below are yours now.",
+    Situation.PERMIT: "You have a residence permit: start from the step about settling in a municipality.",
+    Situation.PROTECTION: "You have temporary protection: read the part about temporary protection first.",
+}
+
+
+async def path(ctx: Context) -> Reply:
+    """The step-by-step plan from asylum to work, with a first line for the person's situation."""
+    plan = await article(ctx, "asylprocessen")
+    lead = PATH_LEADS.get(Situation(ctx.user.situation)) if ctx.user.situation else None
+    buttons = list(plan.buttons)
+    if ctx.user.situation == Situation.PROTECTION:
+        buttons.insert(0, [Button("📄 " + ctx._("Temporary protection"), route("a", "tillfalligt-skydd"))])
+    if not ctx.user.situation:
+        buttons.insert(0, [Button(ctx._("Tell the bot your situation"), route("sit", "0"))])
+    text = (f"🧭 <i>{html(ctx._(lead))}</i>\n\n" if lead else "") + plan.text
+    return Reply(text, buttons)

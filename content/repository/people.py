@@ -1,0 +1,147 @@
+"""The people who use the bot: the least the service needs, and all of it deletable."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from content.models import (
+    BotUser,
+    Event,
+    Feedback,
+    Follow,
+    QuestionStat,
+    Registration,
+    Situation,
+)
+
+
+async def get_user(*, session: AsyncSession, chat_id: int) -> BotUser | None:
+    """Return the person behind a chat, or None if they never started the bot (or asked to be forgotten)."""
+    return (await session.exec(select(BotUser).where(BotUser.chat_id == chat_id))).first()
+
+
+async def get_or_create_user(*, session: AsyncSession, chat_id: int) -> BotUser:
+    """Return the person behind a chat, creating a pseudonymous record on first contact."""
+    user = await get_user(session=session, chat_id=chat_id)
+    if user is None:
+        user = BotUser(pseudonym=secrets.token_hex(8), chat_id=chat_id)
+        session.add(user)
+        await session.flush()
+    return user
+
+
+async def update_user(
+    *,
+    session: AsyncSession,
+    user: BotUser,
+    lang: str | None = None,
+    situation: Situation | None = None,
+    clear_situation: bool = False,
+    announcements: bool | None = None,
+    active: bool | None = None,
+) -> BotUser:
+    """Change what a person chose; only the given fields change."""
+    if lang is not None:
+        user.lang = lang
+    if situation is not None or clear_situation:
+        user.situation = situation
+    if announcements is not None:
+        user.announcements = announcements
+    if active is not None:
+        user.active = active
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def follows(*, session: AsyncSession, user: BotUser, kind: str = "municipality") -> list[str]:
+    """Return the slugs a person follows, in the order they followed them."""
+    result = await session.exec(
+        select(Follow.slug).where(Follow.user_id == user.id, Follow.kind == kind).order_by(col(Follow.id))
+    )
+    return list(result.all())
+
+
+async def set_follow(*, session: AsyncSession, user: BotUser, slug: str, on: bool, kind: str = "municipality") -> None:
+    """Follow or unfollow a municipality (or topic)."""
+    existing = (
+        await session.exec(select(Follow).where(Follow.user_id == user.id, Follow.kind == kind, Follow.slug == slug))
+    ).first()
+    if on and existing is None:
+        session.add(Follow(user_id=user.id or 0, kind=kind, slug=slug))
+    elif not on and existing is not None:
+        await session.delete(existing)
+    await session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """Everything stored about one person, for /mydata."""
+
+    pseudonym: str
+    lang: str | None
+    situation: str | None
+    announcements: bool
+    created: date
+    follows: list[str]
+    registrations: list[tuple[str, str]]  # (event slug, registered | waiting)
+
+
+async def personal_data(*, session: AsyncSession, user: BotUser) -> PersonalData:
+    """Return everything stored about a person."""
+    rows = await session.exec(
+        select(Event.slug, Registration.status)
+        .join(Event, col(Event.id) == col(Registration.event_id))
+        .where(Registration.user_id == user.id)
+        .order_by(col(Event.starts_at))
+    )
+    return PersonalData(
+        pseudonym=user.pseudonym,
+        lang=user.lang,
+        situation=user.situation,
+        announcements=user.announcements,
+        created=user.created_at.date(),
+        follows=await follows(session=session, user=user),
+        registrations=[(slug, status) for slug, status in rows.all()],
+    )
+
+
+async def forget_user(*, session: AsyncSession, user: BotUser) -> list[int]:
+    """Delete everything about a person; return the events whose waiting lists may now move up."""
+    events = list(
+        (
+            await session.exec(
+                select(Registration.event_id).where(
+                    Registration.user_id == user.id, Registration.status == "registered"
+                )
+            )
+        ).all()
+    )
+    await session.execute(delete(Registration).where(col(Registration.user_id) == user.id))
+    await session.execute(delete(Follow).where(col(Follow.user_id) == user.id))
+    await session.delete(user)
+    await session.flush()
+    return events
+
+
+async def count_users(*, session: AsyncSession) -> int:
+    """Return how many people use the bot."""
+    return int(await session.scalar(select(func.count()).select_from(BotUser)) or 0)
+
+
+async def record_question(*, session: AsyncSession, lang: str, answer: str | None, day: date) -> None:
+    """Count a question (never its text): its language and best answer, or none."""
+    session.add(QuestionStat(day=day, lang=lang, answer_slug=answer))
+    await session.flush()
+
+
+async def record_feedback(*, session: AsyncSession, slug: str, lang: str, helpful: bool, day: date) -> None:
+    """Count a 👍 or 👎 on an article, anonymously."""
+    session.add(Feedback(article_slug=slug, lang=lang, helpful=helpful, day=day))
+    await session.flush()
