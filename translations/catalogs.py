@@ -68,6 +68,11 @@ def _copy(source: gettext.NullTranslations) -> gettext.NullTranslations:
     return gettext.NullTranslations()
 
 
+def N_(message: str) -> str:
+    """Mark a string for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
 class Translator:
     """Interface strings in one language; placeholders are isolated in right-to-left languages."""
 

@@ -28,7 +28,7 @@ from telegram.ext import (
 from bot.conversation import COMMANDS, Conversation
 from bot.render import split_message
 from bot.reply import Reply
-from translations.catalogs import Translator
+from translations.catalogs import N_, Translator
 from translations.languages import CODES
 
 log = logging.getLogger(__name__)
@@ -37,12 +37,12 @@ PRIVATE = filters.ChatType.PRIVATE
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 COMMAND_HELP = {
-    "start": "Start again",
-    "menu": "Main menu",
-    "help": "Help and emergency numbers",
-    "language": "Change language",
-    "mydata": "See what is stored about you",
-    "forget": "Delete everything about you",
+    "start": N_("Start again"),
+    "menu": N_("Main menu"),
+    "help": N_("Help and emergency numbers"),
+    "language": N_("Change language"),
+    "mydata": N_("See what is stored about you"),
+    "forget": N_("Delete everything about you"),
 }
 
 
@@ -55,7 +55,6 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .concurrent_updates(64)
-        .post_init(_set_commands)
     )
     for name, value in builder_options.items():
         builder = getattr(builder, name)(value)
@@ -76,7 +75,25 @@ def build_application(
     return application
 
 
-async def _set_commands(application: Application) -> None:  # type: ignore[type-arg]
+async def start(application: Application, *, poll_timeout: int = 50, **polling: Any) -> None:  # type: ignore[type-arg]
+    """Start the bot: set its commands, then long-poll (when it has an updater) or wait for webhook updates."""
+    await application.initialize()
+    await set_commands(application)
+    await application.start()
+    if application.updater is not None:
+        await application.updater.start_polling(timeout=poll_timeout, **polling)
+
+
+async def stop(application: Application) -> None:  # type: ignore[type-arg]
+    """Stop polling and processing, and close the HTTP connections."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+
+
+async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
     """Register the commands in every language Telegram knows (easy Swedish has no Telegram code)."""
     for code in [None, *[c for c in CODES if len(c) == 2]]:
         t = Translator(code or "en")

@@ -23,8 +23,8 @@ def nav(ctx: Context, back: str | None = None) -> list[Button]:
     """The row at the bottom of every screen: back (when there is somewhere to go back to) and home."""
     row = []
     if back:
-        row.append(Button(f"⬅️ {ctx._('Back')}", route(back) if ":" not in back else back))
-    row.append(Button(f"🏠 {ctx._('Menu')}", route("home")))
+        row.append(Button("⬅️ " + ctx._("Back"), route(back) if ":" not in back else back))
+    row.append(Button("🏠 " + ctx._("Menu"), route("home")))
     return row
 
 
@@ -76,7 +76,8 @@ def sourced(ctx: Context, source: str, verified: date | None) -> str:
         if verified
         else ctx._("Not yet checked against the source.")
     )
-    return f"<i>{html(ctx._('Source:'))} {isolate(source_html) if ctx.t.rtl else source_html}\n{html(checked)}</i>"
+    label = html(ctx._("Source:"))
+    return f"<i>{label} {isolate(source_html) if ctx.t.rtl else source_html}\n{html(checked)}</i>"
 
 
 def stale(ctx: Context) -> Reply:

@@ -10,6 +10,7 @@ from bot.screens.articles import article
 from bot.screens.common import nav
 from content.models import Situation
 from content.repository.people import update_user
+from translations.catalogs import N_
 from translations.languages import CODES, LANGUAGES
 
 
@@ -88,10 +89,10 @@ def privacy_full(ctx: Context, then: str = "") -> Reply:
 FIRST, LATER = "1", "0"  # the situation question at first contact, or from settings
 # Short codes keep routes (with a deep-link payload after them) within Telegram's 64 bytes.
 SITUATIONS = {
-    "a": (Situation.ASYLUM, "I am seeking asylum"),
-    "p": (Situation.PERMIT, "I have a residence permit"),
-    "t": (Situation.PROTECTION, "I have temporary protection (Ukraine)"),
-    "o": (Situation.OTHER, "Something else"),
+    "a": (Situation.ASYLUM, N_("I am seeking asylum")),
+    "p": (Situation.PERMIT, N_("I have a residence permit")),
+    "t": (Situation.PROTECTION, N_("I have temporary protection (Ukraine)")),
+    "o": (Situation.OTHER, N_("Something else")),
 }
 SKIP = "x"
 

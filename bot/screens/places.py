@@ -8,6 +8,7 @@ from bot.reply import Button, Reply
 from bot.routes import route
 from bot.screens.common import nav, stale, when
 from content.models import Municipality
+from translations.catalogs import N_
 from content.repository.articles import published_titles
 from content.repository.events import event_title, upcoming_events
 from content.repository.people import follows, set_follow
@@ -15,11 +16,11 @@ from content.repository.places import get_municipality, list_municipalities, lis
 
 SECTION_ORDER = ["overview", "work", "housing", "introduction", "contacts"]
 SECTION_LABELS = {
-    "overview": "Overview",
-    "work": "Work",
-    "housing": "Housing",
-    "introduction": "Introduction offers",
-    "contacts": "Contacts",
+    "overview": N_("Overview"),
+    "work": N_("Work"),
+    "housing": N_("Housing"),
+    "introduction": N_("Introduction offers"),
+    "contacts": N_("Contacts"),
 }
 
 

@@ -11,9 +11,10 @@ from bot.screens.common import nav, stale
 from content.models import ArticleKind, Situation
 from content.repository.occupations import get_occupation_file, list_occupations
 from content.repository.places import list_municipalities, list_regions
+from translations.catalogs import N_
 
 WORK_TOPICS = ["validering", "jobbsok", "starta-foretag"]
-LEVELS = {"high": "Great demand", "medium": "Some demand", "low": "Little demand"}
+LEVELS = {"high": N_("Great demand"), "medium": N_("Some demand"), "low": N_("Little demand")}
 
 
 def _name(ctx: Context, names: dict[str, str]) -> str:
@@ -75,9 +76,9 @@ async def introduction(ctx: Context) -> Reply:
 
 
 PATH_LEADS = {
-    Situation.ASYLUM: "You are seeking asylum: the first steps below are yours now.",
-    Situation.PERMIT: "You have a residence permit: start from the step about settling in a municipality.",
-    Situation.PROTECTION: "You have temporary protection: read the part about temporary protection first.",
+    Situation.ASYLUM: N_("You are seeking asylum: the first steps below are yours now."),
+    Situation.PERMIT: N_("You have a residence permit: start from the step about settling in a municipality."),
+    Situation.PROTECTION: N_("You have temporary protection: read the part about temporary protection first."),
 }
 
 

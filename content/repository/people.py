@@ -123,8 +123,8 @@ async def forget_user(*, session: AsyncSession, user: BotUser) -> list[int]:
             )
         ).all()
     )
-    await session.execute(delete(Registration).where(col(Registration.user_id) == user.id))
-    await session.execute(delete(Follow).where(col(Follow.user_id) == user.id))
+    await session.exec(delete(Registration).where(col(Registration.user_id) == user.id))
+    await session.exec(delete(Follow).where(col(Follow.user_id) == user.id))
     await session.delete(user)
     await session.flush()
     return events

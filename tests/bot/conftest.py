@@ -10,6 +10,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.channels import telegram
 from bot.channels.telegram import build_application
 from bot.conversation import Conversation
 from content.loading import load_repository
@@ -70,15 +71,10 @@ async def bot(
 ) -> AsyncIterator[BotAPIEmulator]:
     api, base_url = emulator
     application = build_application(token=TOKEN, base_url=base_url, conversation=Conversation(services))
-    await application.initialize()
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=5)
+    await telegram.start(application, poll_timeout=5, poll_interval=0)
     yield api
     await api.release_polls()
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
+    await telegram.stop(application)
 
 
 @pytest.fixture
