@@ -40,7 +40,7 @@ class Conversation:
             if user.lang is None:
                 if target is not None and target[0] == "L":
                     return await open_route(ctx, *target)
-                then = payload if target is not None else ""
+                then = payload if payload and target is not None else ""
                 return home.choose_language(ctx, home.guess_language(telegram_lang), then=then)
             if payload and target is not None:
                 return await open_deep_link(ctx, payload) or home.menu(ctx)

@@ -8,7 +8,13 @@ import signal
 
 from aiohttp import web
 
+from telegram import Update
+from telegram.ext import Application
+
 from admin.app import create_app
+from bot.channels import telegram
+from bot.channels.webhook import add_webhook_route
+from bot.conversation import Conversation
 from content.services import ContentServices
 from vagvisare.settings import Settings
 from vagvisare.startup import database, search_index
@@ -19,7 +25,6 @@ BOT_SETUP_HELP = """\
 No Telegram token is set, so the bot is not started. To run the bot:
   1. In Telegram, open @BotFather, send /newbot and follow the steps; it gives you a token.
   2. Start again with the token: VAGVISARE_TELEGRAM_TOKEN=123456:ABC... make run"""
-BOT_NOT_YET = "A Telegram token is set, but this version of Vägvisare does not contain the bot yet."
 
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
@@ -40,13 +45,46 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
     settings.ensure_secret_key()
     async with database(settings) as sessions:
         services = ContentServices(sessions=sessions, search=await search_index(sessions))
-        runner = web.AppRunner(create_app(settings, services), access_log=None)
+        app = create_app(settings, services)
+        bot = _bot(settings, services, app)
+        runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         try:
             await web.TCPSite(runner, settings.admin_host, settings.admin_port).start()
             print(f"Vägvisare is running. Admin: http://{settings.admin_host}:{settings.admin_port}/", flush=True)
-            print(BOT_SETUP_HELP if settings.telegram_token is None else BOT_NOT_YET, flush=True)
+            if bot is None:
+                print(BOT_SETUP_HELP, flush=True)
+            else:
+                await _start_bot(settings, bot)
             print("Press Ctrl+C to stop.", flush=True)
             await stop.wait()
         finally:
+            if bot is not None:
+                await telegram.stop(bot)
             await runner.cleanup()
+
+
+def _bot(settings: Settings, services: ContentServices, app: web.Application) -> Application | None:
+    """Build the Telegram bot when a token is set; in webhook mode its route joins the web server."""
+    if settings.telegram_token is None:
+        return None
+    bot = telegram.build_application(
+        token=settings.telegram_token.get_secret_value(),
+        base_url=settings.telegram_api_url,
+        conversation=Conversation(services),
+        webhook=settings.webhook_url is not None,
+    )
+    if settings.webhook_url is not None:
+        add_webhook_route(app, bot, settings.effective_webhook_secret)
+    return bot
+
+
+async def _start_bot(settings: Settings, bot: Application) -> None:
+    await telegram.start(bot)
+    if settings.webhook_url is not None:
+        await bot.bot.set_webhook(
+            settings.webhook_url, secret_token=settings.effective_webhook_secret, allowed_updates=Update.ALL_TYPES
+        )
+        print(f"The Telegram bot receives updates at {settings.webhook_url}.", flush=True)
+    else:
+        print("The Telegram bot is running (long polling).", flush=True)

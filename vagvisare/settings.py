@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from pathlib import Path
 
@@ -37,7 +38,9 @@ class Settings(BaseSettings):
         None, description="Public HTTPS URL for Telegram webhooks. Without it the bot uses long polling."
     )
     webhook_secret: SecretStr | None = Field(
-        None, description="Secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token` with each webhook call."
+        None,
+        description="Secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token` with each webhook call. "
+        "Default: derived from the session key.",
     )
     admin_host: str = Field("127.0.0.1", description="Address the admin web tool listens on.")
     admin_port: int = Field(8080, ge=1, le=65535, description="Port the admin web tool listens on.")
@@ -77,6 +80,15 @@ class Settings(BaseSettings):
     def effective_argos_dir(self) -> Path:
         """Return where Argos packages are installed."""
         return self.argos_packages_dir or self.data_dir / "argos-packages"
+
+    @property
+    def effective_webhook_secret(self) -> str:
+        """Return the webhook secret: the configured one, or one derived from the session key."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        # Telegram allows A-Z, a-z, 0-9, _ and - (1-256 characters).
+        digest = hashlib.sha256(("webhook:" + self.ensure_secret_key()).encode()).hexdigest()
+        return digest
 
     def ensure_secret_key(self) -> str:
         """Return the session key, generating and storing one in the data directory on first use."""

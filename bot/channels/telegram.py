@@ -48,14 +48,9 @@ COMMAND_HELP = {
 
 def build_application(
     *, token: str, base_url: str, conversation: Conversation, webhook: bool = False, **builder_options: Any
-) -> Application:  # type: ignore[type-arg]
+) -> Application:
     """Build the python-telegram-bot Application (polling by default; no updater for webhooks)."""
-    builder = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(base_url)
-        .concurrent_updates(64)
-    )
+    builder = ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(64)
     for name, value in builder_options.items():
         builder = getattr(builder, name)(value)
     if webhook:
@@ -75,7 +70,7 @@ def build_application(
     return application
 
 
-async def start(application: Application, *, poll_timeout: int = 50, **polling: Any) -> None:  # type: ignore[type-arg]
+async def start(application: Application, *, poll_timeout: int = 50, **polling: Any) -> None:
     """Start the bot: set its commands, then long-poll (when it has an updater) or wait for webhook updates."""
     await application.initialize()
     await set_commands(application)
@@ -84,7 +79,7 @@ async def start(application: Application, *, poll_timeout: int = 50, **polling: 
         await application.updater.start_polling(timeout=poll_timeout, **polling)
 
 
-async def stop(application: Application) -> None:  # type: ignore[type-arg]
+async def stop(application: Application) -> None:
     """Stop polling and processing, and close the HTTP connections."""
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
@@ -93,7 +88,7 @@ async def stop(application: Application) -> None:  # type: ignore[type-arg]
     await application.shutdown()
 
 
-async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
+async def set_commands(application: Application) -> None:
     """Register the commands in every language Telegram knows (easy Swedish has no Telegram code)."""
     for code in [None, *[c for c in CODES if len(c) == 2]]:
         t = Translator(code or "en")
@@ -172,7 +167,10 @@ async def _on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     for index, part in enumerate(parts[1:], start=1):
         last = index == len(parts) - 1
         await context.bot.send_message(
-            chat.id, part, parse_mode=ParseMode.HTML, reply_markup=_keyboard(reply) if last else None,
+            chat.id,
+            part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=_keyboard(reply) if last else None,
             link_preview_options=NO_PREVIEW,
         )
     await _notify(context, reply)

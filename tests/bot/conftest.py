@@ -66,9 +66,7 @@ class Chat:
 
 
 @pytest.fixture
-async def bot(
-    emulator: tuple[BotAPIEmulator, str], services: ContentServices
-) -> AsyncIterator[BotAPIEmulator]:
+async def bot(emulator: tuple[BotAPIEmulator, str], services: ContentServices) -> AsyncIterator[BotAPIEmulator]:
     api, base_url = emulator
     application = build_application(token=TOKEN, base_url=base_url, conversation=Conversation(services))
     await telegram.start(application, poll_timeout=5, poll_interval=0)

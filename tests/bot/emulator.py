@@ -19,10 +19,33 @@ from typing import Any
 from aiohttp import web
 
 TOKEN = "123456:TEST-token"
-BOT = {"id": 123456, "is_bot": True, "first_name": "Vägvisare", "username": "vagvisare_test_bot",
-       "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote",
-                "tg-spoiler", "span", "tg-emoji"}
+BOT = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "Vägvisare",
+    "username": "vagvisare_test_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-spoiler",
+    "span",
+    "tg-emoji",
+}
 
 
 BARE_AMPERSAND = re.compile(r"&(?!(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);)")
@@ -40,14 +63,14 @@ class TelegramHTML(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED_TAGS:
-            self.error = self.error or f"Unsupported start tag \"{tag}\""
+            self.error = self.error or f'Unsupported start tag "{tag}"'
         if tag == "a" and not dict(attrs).get("href"):
             self.error = self.error or "Link without href"
         self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack[-1] != tag:
-            self.error = self.error or f"Unmatched end tag \"{tag}\""
+            self.error = self.error or f'Unmatched end tag "{tag}"'
         else:
             self.stack.pop()
 
@@ -294,8 +317,13 @@ class BotAPIEmulator:
 
     async def send_message(self, chat_id: int, **content: Any) -> int:
         """The person sends something else: a sticker, a photo, a location..."""
-        message = {"message_id": next(self.message_ids), "date": int(time.time()),
-                   "chat": {"id": chat_id, "type": "private"}, "from": self._user(chat_id), **content}
+        message = {
+            "message_id": next(self.message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": self._user(chat_id),
+            **content,
+        }
         return await self.push({"message": message})
 
     async def press(self, chat_id: int, message: Sent, label: str) -> int:
@@ -311,8 +339,9 @@ class BotAPIEmulator:
             "from": self._user(chat_id),
             "chat_instance": str(chat_id),
             "data": data,
-            "message": self._message(sent) if sent else {"message_id": message_id, "date": 0,
-                                                         "chat": {"id": chat_id, "type": "private"}, "text": "x"},
+            "message": self._message(sent)
+            if sent
+            else {"message_id": message_id, "date": 0, "chat": {"id": chat_id, "type": "private"}, "text": "x"},
         }
         return await self.push({"callback_query": query})
 

@@ -100,9 +100,18 @@ async def test_stale_and_forged_buttons_get_a_polite_answer(chat: Chat) -> None:
 
 async def test_stickers_and_unknown_commands_get_a_short_helpful_answer(chat: Chat) -> None:
     await chat.begin("English")
-    mark = await chat.api.send_message(chat.chat_id, sticker={"file_id": "x", "file_unique_id": "y", "type": "regular",
-                                                              "width": 1, "height": 1, "is_animated": False,
-                                                              "is_video": False})
+    mark = await chat.api.send_message(
+        chat.chat_id,
+        sticker={
+            "file_id": "x",
+            "file_unique_id": "y",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        },
+    )
     sticker = await chat.api.reply(chat.chat_id, mark)
     assert "only read text" in sticker.plain
     unknown = await chat.say("/dance")

@@ -1,0 +1,105 @@
+"""Polling and webhook modes, started as `vagvisare run` starts them."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.channels.webhook import SECRET_HEADER, WEBHOOK_PATH
+from tests.bot.emulator import TOKEN, BotAPIEmulator
+from vagvisare.runner import serve
+from vagvisare.settings import Settings
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _running(settings: Settings) -> tuple[asyncio.Task[None], asyncio.Event]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop))
+    async with aiohttp.ClientSession() as client:
+        for _ in range(200):
+            try:
+                async with client.get(f"http://127.0.0.1:{settings.admin_port}/healthz"):
+                    return task, stop
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.05)
+    raise AssertionError("the service did not start")
+
+
+async def test_run_with_a_token_answers_people_by_long_polling(
+    tmp_path: Path, emulator: tuple[BotAPIEmulator, str]
+) -> None:
+    api, base_url = emulator
+    settings = Settings(data_dir=tmp_path, admin_port=_free_port(), telegram_token=TOKEN, telegram_api_url=base_url)
+    task, stop = await _running(settings)
+    try:
+        mark = await api.send_text(7, "/start")
+        picker = await api.reply(7, mark, timeout=20)
+        assert "English" in picker.labels()
+    finally:
+        await api.release_polls()
+        stop.set()
+        await asyncio.wait_for(task, 20)
+
+
+async def _post(port: int, update: dict[str, Any], secret: str | None) -> int:
+    headers = {SECRET_HEADER: secret} if secret is not None else {}
+    async with aiohttp.ClientSession() as client:
+        async with client.post(f"http://127.0.0.1:{port}{WEBHOOK_PATH}", json=update, headers=headers) as response:
+            return response.status
+
+
+@pytest.mark.parametrize("secret", [None, "wrong", ""])
+async def test_webhook_refuses_calls_without_the_secret(
+    tmp_path: Path, emulator: tuple[BotAPIEmulator, str], secret: str | None
+) -> None:
+    api, base_url = emulator
+    settings = Settings(
+        data_dir=tmp_path, admin_port=_free_port(), telegram_token=TOKEN, telegram_api_url=base_url,
+        webhook_url="https://example.org/telegram/webhook", webhook_secret="s3cret-value",
+    )
+    task, stop = await _running(settings)
+    try:
+        assert await _post(settings.admin_port, {"update_id": 1}, secret) == 403
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
+
+
+async def test_webhook_mode_registers_the_webhook_and_answers_updates(
+    tmp_path: Path, emulator: tuple[BotAPIEmulator, str]
+) -> None:
+    api, base_url = emulator
+    settings = Settings(
+        data_dir=tmp_path, admin_port=_free_port(), telegram_token=TOKEN, telegram_api_url=base_url,
+        webhook_url="https://example.org/telegram/webhook", webhook_secret="s3cret-value",
+    )
+    task, stop = await _running(settings)
+    try:
+        assert api.webhook == "https://example.org/telegram/webhook"
+        assert ("setWebhook", "s3cret-value") in [(m, p.get("secret_token")) for m, p in api.calls]
+        mark = len(api.log)
+        update = {
+            "update_id": 5,
+            "message": {
+                "message_id": 1, "date": 0, "chat": {"id": 9, "type": "private"},
+                "from": {"id": 9, "is_bot": False, "first_name": "A", "language_code": "ar"},
+                "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+        }
+        assert await _post(settings.admin_port, update, "s3cret-value") == 200
+        picker = await api.reply(9, mark)
+        assert picker.labels()[0] == "العربية"
+        assert await _post(settings.admin_port, {"not": "an update"}, "s3cret-value") in (200, 400)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
