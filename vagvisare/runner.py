@@ -13,6 +13,7 @@ from telegram.ext import Application
 
 from admin.app import create_app
 from bot.channels import telegram
+from bot.channels.web import add_web_channel
 from bot.channels.webhook import add_webhook_route
 from bot.conversation import Conversation
 from content.services import ContentServices
@@ -46,6 +47,7 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
     async with database(settings) as sessions:
         services = ContentServices(sessions=sessions, search=await search_index(sessions))
         app = create_app(settings, services)
+        add_web_channel(app, Conversation(services))
         bot = _bot(settings, services, app)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

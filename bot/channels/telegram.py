@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from datetime import datetime
 from typing import Any
 
 from telegram import (
@@ -27,7 +28,9 @@ from telegram.ext import (
 
 from bot.conversation import COMMANDS, Conversation
 from bot.render import split_message
+from bot.reminders import send_reminders
 from bot.reply import Reply
+from content.models import utcnow
 from translations.catalogs import N_, Translator
 from translations.languages import CODES
 
@@ -67,7 +70,26 @@ def build_application(
     application.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & ~filters.TEXT, _on_unsupported))
     # Edited messages, group chats and channel posts match no handler and are ignored on purpose.
     application.add_error_handler(_on_error)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(_remind, interval=REMINDER_INTERVAL, first=REMINDER_INTERVAL)
     return application
+
+
+REMINDER_INTERVAL = 600  # seconds between looks for reminders due
+
+
+async def _remind(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await remind(context.application, utcnow())
+
+
+async def remind(application: Application, now: datetime) -> int:
+    """Send the reminders due at `now` through this bot; return how many went out."""
+    conversation: Conversation = application.bot_data[CONVERSATION]
+
+    async def deliver(chat_id: int, reply: Reply) -> bool:
+        return await deliver_reply(application, chat_id, reply)
+
+    return await send_reminders(conversation.services, now, deliver)
 
 
 async def start(application: Application, *, poll_timeout: int = 50, **polling: Any) -> None:
@@ -177,12 +199,18 @@ async def _on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
-    """Send a reply as one or more messages (split at paragraphs); the buttons go under the last one."""
+    """Send a reply, then the notices it carries for other people."""
+    if await deliver_reply(context.application, chat_id, reply):
+        await _notify(context, reply)
+
+
+async def deliver_reply(application: Application, chat_id: int, reply: Reply) -> bool:
+    """Send a reply as one or more messages (split at paragraphs), buttons under the last; False if blocked."""
     parts = split_message(reply.text) if reply.text else []
     try:
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            await context.bot.send_message(
+            await application.bot.send_message(
                 chat_id,
                 part,
                 parse_mode=ParseMode.HTML,
@@ -190,9 +218,10 @@ async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -
                 link_preview_options=NO_PREVIEW,
             )
     except Forbidden:
-        await _conversation(context).blocked(chat_id)
-        return
-    await _notify(context, reply)
+        conversation: Conversation = application.bot_data[CONVERSATION]
+        await conversation.blocked(chat_id)
+        return False
+    return True
 
 
 async def _notify(context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -107,3 +108,41 @@ async def fill_free_seats(*, session: AsyncSession, event: Event) -> BotUser | N
     session.add(first)
     await session.flush()
     return await session.get(BotUser, first.user_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A reminder to send: whose, in which language, for which event."""
+
+    registration_id: int
+    chat_id: int
+    lang: str
+    event_slug: str
+
+
+async def due_reminders(*, session: AsyncSession, tomorrow_start: datetime, tomorrow_end: datetime) -> list[Due]:
+    """Return registered (not waiting) active people whose event starts in the given window, not yet reminded."""
+    rows = await session.exec(
+        select(Registration, BotUser, Event)
+        .join(BotUser, col(BotUser.id) == col(Registration.user_id))
+        .join(Event, col(Event.id) == col(Registration.event_id))
+        .where(
+            Registration.status == RegistrationStatus.REGISTERED,
+            col(Registration.reminded).is_(False),
+            col(BotUser.active).is_(True),
+            Event.status == PublicationStatus.PUBLISHED,
+            col(Event.starts_at) >= tomorrow_start,
+            col(Event.starts_at) < tomorrow_end,
+        )
+        .order_by(col(Registration.id))
+    )
+    return [Due(r.id or 0, u.chat_id, u.lang or "en", e.slug) for r, u, e in rows.all()]
+
+
+async def mark_reminded(*, session: AsyncSession, registration_id: int) -> None:
+    """Record that a reminder went out."""
+    registration = await session.get(Registration, registration_id)
+    if registration is not None:
+        registration.reminded = True
+        session.add(registration)
+        await session.flush()

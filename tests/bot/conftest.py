@@ -70,6 +70,7 @@ async def bot(emulator: tuple[BotAPIEmulator, str], services: ContentServices) -
     api, base_url = emulator
     application = build_application(token=TOKEN, base_url=base_url, conversation=Conversation(services))
     await telegram.start(application, poll_timeout=5, poll_interval=0)
+    api.application = application
     yield api
     await api.release_polls()
     await telegram.stop(application)

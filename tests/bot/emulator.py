@@ -140,6 +140,7 @@ class BotAPIEmulator:
         self.languages: dict[int, str] = {}
         self.webhook: str | None = None
         self.closing = False
+        self.application: Any = None  # the bot under test, for tests that drive its jobs
 
     async def release_polls(self) -> None:
         """End every waiting getUpdates at once, so the bot's shutdown does not wait for a long poll."""

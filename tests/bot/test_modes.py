@@ -64,8 +64,12 @@ async def test_webhook_refuses_calls_without_the_secret(
 ) -> None:
     api, base_url = emulator
     settings = Settings(
-        data_dir=tmp_path, admin_port=_free_port(), telegram_token=TOKEN, telegram_api_url=base_url,
-        webhook_url="https://example.org/telegram/webhook", webhook_secret="s3cret-value",
+        data_dir=tmp_path,
+        admin_port=_free_port(),
+        telegram_token=TOKEN,
+        telegram_api_url=base_url,
+        webhook_url="https://example.org/telegram/webhook",
+        webhook_secret="s3cret-value",
     )
     task, stop = await _running(settings)
     try:
@@ -80,8 +84,12 @@ async def test_webhook_mode_registers_the_webhook_and_answers_updates(
 ) -> None:
     api, base_url = emulator
     settings = Settings(
-        data_dir=tmp_path, admin_port=_free_port(), telegram_token=TOKEN, telegram_api_url=base_url,
-        webhook_url="https://example.org/telegram/webhook", webhook_secret="s3cret-value",
+        data_dir=tmp_path,
+        admin_port=_free_port(),
+        telegram_token=TOKEN,
+        telegram_api_url=base_url,
+        webhook_url="https://example.org/telegram/webhook",
+        webhook_secret="s3cret-value",
     )
     task, stop = await _running(settings)
     try:
@@ -91,9 +99,12 @@ async def test_webhook_mode_registers_the_webhook_and_answers_updates(
         update = {
             "update_id": 5,
             "message": {
-                "message_id": 1, "date": 0, "chat": {"id": 9, "type": "private"},
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 9, "type": "private"},
                 "from": {"id": 9, "is_bot": False, "first_name": "A", "language_code": "ar"},
-                "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                "text": "/start",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
             },
         }
         assert await _post(settings.admin_port, update, "s3cret-value") == 200
