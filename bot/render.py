@@ -33,60 +33,99 @@ def html(text: str) -> str:
 
 def markdown_to_html(source: str) -> str:
     """Render an article body (Markdown) to the HTML subset Telegram accepts; everything is escaped."""
-    blocks: list[str] = []
-    lines: list[str] = []
-    ordered: list[int | None] = []
-    quoted = 0
+    renderer = _Renderer()
     for token in _markdown.parse(source):
-        kind = token.type
-        if kind == "heading_open":
-            lines.append("<b>")
-        elif kind == "heading_close":
-            lines.append("</b>")
-            blocks.append("".join(lines))
-            lines = []
-        elif kind in ("bullet_list_open", "ordered_list_open"):
-            if ordered and lines and not lines[-1].endswith("\n"):
-                lines.append("\n")  # a nested list starts on its own line
-            ordered.append(int(token.attrGet("start") or 1) if kind == "ordered_list_open" else None)
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            ordered.pop()
-            if not ordered:
-                blocks.append("\n".join(_rstrip(lines)))
-                lines = []
-        elif kind == "list_item_open":
-            indent = "  " * (len(ordered) - 1)
-            number = ordered[-1]
-            if number is None:
-                lines.append(f"{indent}• ")
-            else:
-                lines.append(f"{indent}{number}. ")
-                ordered[-1] = number + 1
-        elif kind == "list_item_close":
-            lines.append("\n")
-        elif kind == "inline":
-            lines.append(_inline(token.children or []))
-        elif kind == "paragraph_close" and quoted:
-            lines.append("\n")
-        elif kind == "paragraph_close" and not ordered:
-            blocks.append("".join(lines))
-            lines = []
-        elif kind in ("fence", "code_block"):
-            blocks.append(f"<pre>{html(token.content.rstrip())}</pre>")
-        elif kind == "blockquote_open":
-            quoted += 1
-            lines.append("<blockquote>")
-        elif kind == "blockquote_close":
-            quoted -= 1
-            lines = ["".join(lines).rstrip(), "</blockquote>"]
-            if not quoted:
-                blocks.append("".join(lines))
-                lines = []
-        elif kind == "hr":
-            blocks.append("—")
-    if lines:
-        blocks.append("".join(lines))
-    return "\n\n".join(block.strip("\n") for block in blocks if block.strip())
+        renderer.feed(token)
+    return renderer.result()
+
+
+class _Renderer:
+    """Walks markdown-it's block tokens: headings become bold lines, lists bullets or numbers, quotes blockquotes."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self.lines: list[str] = []
+        self.lists: list[int | None] = []  # per open list: the next number, or None for bullets
+        self.quoted = 0
+
+    def feed(self, token: Token) -> None:
+        handler = getattr(self, f"on_{token.type}", None)
+        if handler is not None:
+            handler(token)
+
+    def flush(self) -> None:
+        self.blocks.append("".join(self.lines))
+        self.lines = []
+
+    def on_heading_open(self, token: Token) -> None:
+        self.lines.append("<b>")
+
+    def on_heading_close(self, token: Token) -> None:
+        self.lines.append("</b>")
+        self.flush()
+
+    def on_bullet_list_open(self, token: Token) -> None:
+        self._open_list(None)
+
+    def on_ordered_list_open(self, token: Token) -> None:
+        self._open_list(int(token.attrGet("start") or 1))
+
+    def _open_list(self, start: int | None) -> None:
+        if self.lists and self.lines and not self.lines[-1].endswith("\n"):
+            self.lines.append("\n")  # a nested list starts on its own line
+        self.lists.append(start)
+
+    def on_bullet_list_close(self, token: Token) -> None:
+        self.lists.pop()
+        if not self.lists:
+            self.blocks.append("\n".join(_rstrip(self.lines)))
+            self.lines = []
+
+    on_ordered_list_close = on_bullet_list_close
+
+    def on_list_item_open(self, token: Token) -> None:
+        indent = "  " * (len(self.lists) - 1)
+        number = self.lists[-1]
+        if number is None:
+            self.lines.append(f"{indent}• ")
+        else:
+            self.lines.append(f"{indent}{number}. ")
+            self.lists[-1] = number + 1
+
+    def on_list_item_close(self, token: Token) -> None:
+        self.lines.append("\n")
+
+    def on_inline(self, token: Token) -> None:
+        self.lines.append(_inline(token.children or []))
+
+    def on_paragraph_close(self, token: Token) -> None:
+        if self.quoted:
+            self.lines.append("\n")
+        elif not self.lists:
+            self.flush()
+
+    def on_fence(self, token: Token) -> None:
+        self.blocks.append(f"<pre>{html(token.content.rstrip())}</pre>")
+
+    on_code_block = on_fence
+
+    def on_blockquote_open(self, token: Token) -> None:
+        self.quoted += 1
+        self.lines.append("<blockquote>")
+
+    def on_blockquote_close(self, token: Token) -> None:
+        self.quoted -= 1
+        self.lines = ["".join(self.lines).rstrip(), "</blockquote>"]
+        if not self.quoted:
+            self.flush()
+
+    def on_hr(self, token: Token) -> None:
+        self.blocks.append("—")
+
+    def result(self) -> str:
+        if self.lines:
+            self.flush()
+        return "\n\n".join(block.strip("\n") for block in self.blocks if block.strip())
 
 
 def _rstrip(parts: list[str]) -> list[str]:

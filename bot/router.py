@@ -14,7 +14,7 @@ from bot.screens.common import stale
 from translations.catalogs import Translator
 from translations.languages import CODES
 
-Screen = Callable[..., Reply | None | Awaitable[Reply | None]]
+Screen = Callable[..., Reply | Awaitable[Reply | None] | None]
 
 SCREENS: dict[str, Screen] = {
     "home": home.menu,

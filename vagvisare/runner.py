@@ -7,7 +7,6 @@ import logging
 import signal
 
 from aiohttp import web
-
 from telegram import Update
 from telegram.ext import Application
 

@@ -27,8 +27,8 @@ from telegram.ext import (
 )
 
 from bot.conversation import COMMANDS, Conversation
-from bot.render import split_message
 from bot.reminders import send_reminders
+from bot.render import split_message
 from bot.reply import Reply
 from content.models import utcnow
 from translations.catalogs import N_, Translator
@@ -136,7 +136,8 @@ async def _on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.effective_chat is not None and update.effective_message is not None
+    assert update.effective_chat is not None
+    assert update.effective_message is not None
     name = (update.effective_message.text or "/").split()[0][1:].split("@")[0].lower()
     reply = await _conversation(context).command(update.effective_chat.id, name, _lang(update))
     await send(context, update.effective_chat.id, reply)
@@ -149,7 +150,8 @@ async def _on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 async def _on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.effective_chat is not None and update.effective_message is not None
+    assert update.effective_chat is not None
+    assert update.effective_message is not None
     text = update.effective_message.text or ""
     reply = await _conversation(context).text(update.effective_chat.id, text, _lang(update))
     await send(context, update.effective_chat.id, reply)

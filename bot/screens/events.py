@@ -7,7 +7,7 @@ from bot.render import html, markdown_to_html
 from bot.reply import Button, Notice, Reply
 from bot.routes import route
 from bot.screens.common import language_name, nav, stale, when
-from content.models import RegistrationStatus
+from content.models import Event, Registration, RegistrationStatus
 from content.repository.events import (
     event_texts,
     event_title,
@@ -17,7 +17,7 @@ from content.repository.events import (
 )
 from content.repository.people import follows
 from content.repository.places import list_municipalities
-from content.repository.registrations import Outcome, cancel, register, registration_of, seats
+from content.repository.registrations import Outcome, Seats, cancel, register, registration_of, seats
 from translations.catalogs import Translator
 
 
@@ -57,9 +57,24 @@ async def event_card(ctx: Context, slug: str, note: str = "") -> Reply:
         return stale(ctx)
     current = await seats(session=ctx.session, event=event)
     mine = await registration_of(session=ctx.session, event=event, user=ctx.user)
-    lines = [f"📅 <b>{html(text.title)}</b>"]
-    if note:
-        lines.insert(0, f"<i>{html(note)}</i>\n")
+    lines = [f"<i>{html(note)}</i>\n"] if note else []
+    lines += [f"📅 <b>{html(text.title)}</b>", *_details(ctx, event, current, mine)]
+    if text.body:
+        lines.append("\n" + markdown_to_html(text.body))
+    buttons = []
+    if mine is not None:
+        buttons.append([Button("❌ " + ctx._("Cancel my registration"), route("unreg", event.slug))])
+    elif event.registration_open and event.starts_at > ctx.now:
+        label = ctx._("Register") if current.left != 0 else ctx._("Join the waiting list")
+        buttons.append([Button("✍️ " + label, route("reg", event.slug))])
+    else:
+        lines.append(html(ctx._("Registration is closed.")))
+    buttons.append(nav(ctx, "ev"))
+    return Reply("\n".join(lines), buttons)
+
+
+def _details(ctx: Context, event: Event, current: Seats, mine: Registration | None) -> list[str]:
+    lines = []
     if event.example:
         lines.append("<i>" + html(ctx._("Example content: not real information.")) + "</i>")
     lines.append("🕒 " + html(when(ctx, event.starts_at)))
@@ -73,24 +88,10 @@ async def event_card(ctx: Context, slug: str, note: str = "") -> Reply:
     if current.left is not None:
         lines.append("🪑 " + html(ctx.t.ngettext("{count} seat left", "{count} seats left", current.left)))
     if mine is not None:
-        status = (
-            ctx._("You are registered.")
-            if mine.status == RegistrationStatus.REGISTERED
-            else ctx._("You are on the waiting list.")
-        )
+        registered = mine.status == RegistrationStatus.REGISTERED
+        status = ctx._("You are registered.") if registered else ctx._("You are on the waiting list.")
         lines.append("✅ " + html(status))
-    if text.body:
-        lines.append("\n" + markdown_to_html(text.body))
-    buttons = []
-    if mine is not None:
-        buttons.append([Button("❌ " + ctx._("Cancel my registration"), route("unreg", event.slug))])
-    elif event.registration_open and event.starts_at > ctx.now:
-        label = ctx._("Register") if current.left != 0 else ctx._("Join the waiting list")
-        buttons.append([Button("✍️ " + label, route("reg", event.slug))])
-    else:
-        lines.append(html(ctx._("Registration is closed.")))
-    buttons.append(nav(ctx, "ev"))
-    return Reply("\n".join(lines), buttons)
+    return lines
 
 
 async def register_screen(ctx: Context, slug: str) -> Reply:

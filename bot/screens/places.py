@@ -8,11 +8,11 @@ from bot.reply import Button, Reply
 from bot.routes import route
 from bot.screens.common import nav, stale, when
 from content.models import Municipality
-from translations.catalogs import N_
 from content.repository.articles import published_titles
 from content.repository.events import event_title, upcoming_events
 from content.repository.people import follows, set_follow
 from content.repository.places import get_municipality, list_municipalities, list_regions
+from translations.catalogs import N_
 
 SECTION_ORDER = ["overview", "work", "housing", "introduction", "contacts"]
 SECTION_LABELS = {

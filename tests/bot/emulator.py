@@ -240,10 +240,7 @@ class BotAPIEmulator:
 
     def _check_text(self, params: dict[str, Any]) -> str:
         text = str(params.get("text", ""))
-        if params.get("parse_mode") == "HTML":
-            plain = check_html(text)
-        else:
-            plain = text
+        plain = check_html(text) if params.get("parse_mode") == "HTML" else text
         if not plain.strip():
             raise ValueError("Bad Request: message text is empty")
         if len(plain) > 4096:
@@ -346,9 +343,9 @@ class BotAPIEmulator:
         }
         return await self.push({"callback_query": query})
 
-    async def reply(self, chat_id: int, mark: int, timeout: float = 10) -> Sent:
+    async def reply(self, chat_id: int, mark: int, within: float = 10) -> Sent:
         """Wait for the bot's next message (or edit) to `chat_id` after `mark`; return it."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         async with self.changed:
             while True:
                 for sent in self.log[mark:]:
@@ -357,7 +354,7 @@ class BotAPIEmulator:
                         return self.latest(chat_id, after=mark) or sent
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise AssertionError(f"no reply to chat {chat_id} within {timeout} s")
+                    raise AssertionError(f"no reply to chat {chat_id} within {within} s")
                 try:
                     await asyncio.wait_for(self.changed.wait(), remaining)
                 except TimeoutError:

@@ -40,7 +40,9 @@ async def small_event(services: ContentServices) -> str:
     return event.slug
 
 
-async def test_a_full_event_puts_people_on_the_waiting_list_and_moves_them_up(bot: BotAPIEmulator, small_event: str) -> None:
+async def test_a_full_event_puts_people_on_the_waiting_list_and_moves_them_up(
+    bot: BotAPIEmulator, small_event: str
+) -> None:
     first, second = Chat(bot, 2001), Chat(bot, 2002)
     menu = await first.begin("English")
     card = await first.tap_data(menu.message_id, f"e:{small_event}")

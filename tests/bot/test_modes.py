@@ -43,7 +43,7 @@ async def test_run_with_a_token_answers_people_by_long_polling(
     task, stop = await _running(settings)
     try:
         mark = await api.send_text(7, "/start")
-        picker = await api.reply(7, mark, timeout=20)
+        picker = await api.reply(7, mark, within=20)
         assert "English" in picker.labels()
     finally:
         await api.release_polls()
@@ -53,16 +53,16 @@ async def test_run_with_a_token_answers_people_by_long_polling(
 
 async def _post(port: int, update: dict[str, Any], secret: str | None) -> int:
     headers = {SECRET_HEADER: secret} if secret is not None else {}
-    async with aiohttp.ClientSession() as client:
-        async with client.post(f"http://127.0.0.1:{port}{WEBHOOK_PATH}", json=update, headers=headers) as response:
-            return response.status
+    url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+    async with aiohttp.ClientSession() as client, client.post(url, json=update, headers=headers) as response:
+        return response.status
 
 
 @pytest.mark.parametrize("secret", [None, "wrong", ""])
 async def test_webhook_refuses_calls_without_the_secret(
     tmp_path: Path, emulator: tuple[BotAPIEmulator, str], secret: str | None
 ) -> None:
-    api, base_url = emulator
+    _, base_url = emulator
     settings = Settings(
         data_dir=tmp_path,
         admin_port=_free_port(),

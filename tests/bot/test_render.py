@@ -1,0 +1,70 @@
+"""Markdown to Telegram HTML, escaping, splitting and routes."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.render import markdown_to_html, split_message
+from bot.routes import MAX_BYTES, deep_link, deep_link_route, parse, route
+from tests.bot.emulator import check_html
+
+
+def test_markdown_becomes_the_telegram_subset() -> None:
+    html = markdown_to_html("## Steg 1\n\nRing **112** eller [1177](https://www.1177.se).\n\n- ett\n- två")
+    assert html == ('<b>Steg 1</b>\n\nRing <b>112</b> eller <a href="https://www.1177.se">1177</a>.\n\n• ett\n• två')
+
+
+def test_content_cannot_inject_markup() -> None:
+    html = markdown_to_html('<script>alert(1)</script> & <b>x</b> [a](javascript:alert(1)) "q"')
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "&amp;" in html
+    check_html(html)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=600))
+def test_any_text_renders_to_html_that_telegram_accepts(source: str) -> None:
+    html = markdown_to_html(source)
+    if html.strip():
+        check_html(html)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=3000), min_size=1, max_size=6))
+def test_split_messages_fit_and_lose_nothing(paragraphs: list[str]) -> None:
+    text = "\n\n".join(paragraphs)
+    parts = split_message(text, limit=4096)
+    assert all(len(part) <= 4096 for part in parts)
+    assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
+
+
+def test_a_long_article_is_split_at_paragraphs() -> None:
+    paragraph = "Ett stycke text. " * 40
+    parts = split_message("\n\n".join([paragraph.strip()] * 20))
+    assert len(parts) > 1
+    assert all(part.startswith("Ett stycke") for part in parts)
+
+
+@given(st.text(max_size=100))
+def test_parse_never_raises_and_accepts_only_well_formed_routes(data: str) -> None:
+    parsed = parse(data)
+    if parsed is not None:
+        assert len(data.encode()) <= MAX_BYTES
+
+
+def test_routes_fit_telegram_callback_data() -> None:
+    longest_slug = "a" * 48
+    assert len(route("a", longest_slug, "q").encode()) <= 64
+    assert len(route("L", "sv-x-easy", "e_" + "b" * 46).encode()) <= 64
+    assert len(route("S", "t", "1", "e_" + "b" * 46).encode()) <= 64
+
+
+def test_deep_links_round_trip() -> None:
+    assert deep_link("vagvisare_bot", "m", "umea") == "https://t.me/vagvisare_bot?start=m_umea"
+    assert deep_link_route("m_umea") == ("m", ["umea"])
+    assert deep_link_route("t_faq-tolk") == ("a", ["faq-tolk"])
+    assert deep_link_route("l_ar") == ("L", ["ar"])
+    for bad in [None, "", "x_umea", "m_", "m_ä", "m_" + "a" * 70, "umea"]:
+        assert deep_link_route(bad) is None
