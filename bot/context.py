@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -11,6 +13,8 @@ from content.models import BotUser
 from content.services import ContentServices
 from translations.catalogs import Translator
 from translations.languages import fallback_chain
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -29,6 +33,10 @@ class Context:
     def chain(self) -> tuple[str, ...]:
         """The languages to show content in, best first."""
         return fallback_chain(self.lang)
+
+    async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """Published content, read once per content change (see `content.services.ReadCache`)."""
+        return await self.services.cache.get(key, load)
 
     def _(self, message: str, /, **values: object) -> str:
         """Translate an interface string (message ids are English)."""

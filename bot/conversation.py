@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.context import Context
 from bot.reply import Reply
 from bot.router import open_deep_link, open_route
 from bot.routes import deep_link_route, parse
 from bot.screens import ask, home, settings
 from bot.screens.common import stale
-from content.models import utcnow
+from content.models import BotUser, utcnow
 from content.repository.people import get_or_create_user, get_user
 from content.services import ContentServices
 from translations.catalogs import Translator
@@ -35,7 +37,7 @@ class Conversation:
         """/start, optionally with a deep-link payload (m_umea, e_<event>, t_sfi, l_ar)."""
         async with self.services.sessions() as session, session.begin():
             user = await get_or_create_user(session=session, chat_id=chat_id)
-            ctx = self._context(session, user, telegram_lang)
+            ctx = await self._context(session, user, telegram_lang)
             target = deep_link_route(payload)
             if user.lang is None:
                 if target is not None and target[0] == "L":
@@ -54,7 +56,7 @@ class Conversation:
                 t = Translator(home.guess_language(telegram_lang))
                 return Reply(t.gettext("Nothing is stored about you."), [])
             user = user or await get_or_create_user(session=session, chat_id=chat_id)
-            ctx = self._context(session, user, telegram_lang)
+            ctx = await self._context(session, user, telegram_lang)
             if user.lang is None:
                 return home.choose_language(ctx, ctx.lang)
             handlers = {
@@ -76,7 +78,7 @@ class Conversation:
         """A button press."""
         async with self.services.sessions() as session, session.begin():
             user = await get_or_create_user(session=session, chat_id=chat_id)
-            ctx = self._context(session, user, telegram_lang)
+            ctx = await self._context(session, user, telegram_lang)
             parsed = parse(data)
             if parsed is None:
                 return stale(ctx)
@@ -86,7 +88,7 @@ class Conversation:
         """A message: a question for the search (the text itself is never stored)."""
         async with self.services.sessions() as session, session.begin():
             user = await get_or_create_user(session=session, chat_id=chat_id)
-            ctx = self._context(session, user, telegram_lang)
+            ctx = await self._context(session, user, telegram_lang)
             if user.lang is None:
                 return home.choose_language(ctx, ctx.lang)
             question = text.strip()[:MAX_QUESTION]
@@ -110,12 +112,13 @@ class Conversation:
             if user is not None:
                 await update_user(session=session, user=user, active=False)
 
-    def _context(self, session: object, user: object, telegram_lang: str | None) -> Context:
-        lang = getattr(user, "lang", None) or home.guess_language(telegram_lang)
+    async def _context(self, session: AsyncSession, user: BotUser, telegram_lang: str | None) -> Context:
+        await self.services.cache.follow(session)  # content changed since the last update? forget cached reads
+        lang = user.lang or home.guess_language(telegram_lang)
         return Context(
-            session=session,  # type: ignore[arg-type]
+            session=session,
             services=self.services,
-            user=user,  # type: ignore[arg-type]
+            user=user,
             t=Translator(lang),
             now=self.clock(),
         )

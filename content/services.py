@@ -2,23 +2,57 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from content.repository.records import content_generation
 from content.search.index import Hit, SearchIndex
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class ReadCache:
+    """Published content read once per content generation: a change anywhere (any process) empties it.
+
+    Readers ask for the same municipalities, titles and events again and again; between two content changes the
+    answers cannot differ, so each is read from the database once. What belongs to a person (follows,
+    registrations, seats) is never cached.
+    """
+
+    generation: int = -1
+    values: dict[Hashable, Any] = field(default_factory=dict)
+
+    async def follow(self, session: AsyncSession) -> None:
+        """Forget everything if content changed since the cached values were read (one indexed query)."""
+        generation = await content_generation(session=session)
+        if generation != self.generation:
+            self.values.clear()
+            self.generation = generation
+
+    async def get(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """Return the cached value for `key`, loading it on first use."""
+        if key not in self.values:
+            self.values[key] = await load()
+        value: T = self.values[key]
+        return value
 
 
 @dataclass(frozen=True, slots=True)
 class ContentServices:
-    """Database sessions and the search index of one process."""
+    """Database sessions, the search index and the read cache of one process."""
 
     sessions: async_sessionmaker[AsyncSession]
     search: SearchIndex
+    cache: ReadCache = field(default_factory=ReadCache)
 
     async def ask(self, lang: str, question: str, limit: int = 5) -> list[Hit]:
         """Answer a free-text question from published content, after catching up with content changes."""
-        async with self.sessions() as session:
-            await self.search.refresh(session)
+        if self.search.generation < 0 or self.search.generation != self.cache.generation:
+            async with self.sessions() as session:
+                await self.search.refresh(session)
         return self.search.search(lang, question, limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import traceback
 from datetime import datetime
@@ -166,7 +167,16 @@ async def _on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def _on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None
-    await query.answer()
+    answered = asyncio.create_task(query.answer())  # stops the button's spinner while the reply is prepared
+    try:
+        await _answer_callback(update, context)
+    finally:
+        await answered
+
+
+async def _answer_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
     chat = update.effective_chat
     if chat is None or chat.type != "private":
         return

@@ -18,7 +18,9 @@ FROM_QUESTION = "q"
 
 async def article(ctx: Context, slug: str, origin: str = "") -> Reply:
     """Show an article in the reader's language (or the best fallback), with its source and date."""
-    view = await read_article(session=ctx.session, slug=slug, chain=ctx.chain)
+    view = await ctx.cached(
+        ("article", slug, ctx.chain), lambda: read_article(session=ctx.session, slug=slug, chain=ctx.chain)
+    )
     if view is None:
         return stale(ctx)
     back = f"m:{view.municipality}" if view.municipality else PARENT.get(view.kind, "home")

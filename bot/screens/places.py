@@ -7,11 +7,11 @@ from bot.render import html
 from bot.reply import Button, Reply
 from bot.routes import route
 from bot.screens.common import nav, stale, when
-from content.models import Municipality
+from content.models import Event, Municipality, Region
 from content.repository.articles import published_titles
 from content.repository.events import event_title, upcoming_events
 from content.repository.people import follows, set_follow
-from content.repository.places import get_municipality, list_municipalities, list_regions
+from content.repository.places import list_municipalities, list_regions
 from translations.catalogs import N_
 
 SECTION_ORDER = ["overview", "work", "housing", "introduction", "contacts"]
@@ -39,7 +39,7 @@ async def regions(ctx: Context) -> Reply:
 
 async def region(ctx: Context, slug: str) -> Reply:
     """The municipalities of a region."""
-    towns = await list_municipalities(session=ctx.session, region=slug)
+    towns = await ctx.cached(("towns", slug), lambda: list_municipalities(session=ctx.session, region=slug))
     if not towns:
         return stale(ctx)
     buttons = [[Button(town.name, route("m", town.slug))] for town in towns]
@@ -49,17 +49,17 @@ async def region(ctx: Context, slug: str) -> Reply:
 
 async def municipality(ctx: Context, slug: str) -> Reply:
     """A municipality card: what is known about it, its upcoming events, follow and compare."""
-    town = await get_municipality(session=ctx.session, slug=slug)
+    town = await _town(ctx, slug)
     if town is None:
         return stale(ctx)
-    sections = await published_titles(session=ctx.session, chain=ctx.chain, municipality=slug)
+    sections = await _sections(ctx, slug)
     sections.sort(key=lambda item: SECTION_ORDER.index(item[2]) if item[2] in SECTION_ORDER else 99)
     lines = [f"🏘 <b>{html(town.name)}</b>"]
     if town.county:
         lines.append(html(town.county))
     if town.website:
         lines.append(f'🌐 <a href="{html(town.website)}">{html(town.website)}</a>')
-    events = (await upcoming_events(session=ctx.session, municipality=slug, now=ctx.now))[:3]
+    events = [event for event in await _events(ctx, slug) if event.starts_at >= ctx.now][:3]
     if events:
         lines.append("\n📅 <b>" + html(ctx._("Upcoming events")) + "</b>")
     if not sections:
@@ -69,7 +69,7 @@ async def municipality(ctx: Context, slug: str) -> Reply:
         for article_slug, title, section in sections
     ]
     for event in events:
-        title = await event_title(session=ctx.session, event=event, chain=ctx.chain)
+        title = await _event_title(ctx, event)
         buttons.append([Button(f"📅 {when(ctx, event.starts_at)} – {title}"[:60], route("e", event.slug))])
     following = slug in await follows(session=ctx.session, user=ctx.user)
     follow_label = "🔕 " + ctx._("Stop following") if following else "🔔 " + ctx._("Follow")
@@ -84,8 +84,38 @@ async def municipality(ctx: Context, slug: str) -> Reply:
     return Reply("\n".join(lines), buttons)
 
 
+async def _regions(ctx: Context) -> list[Region]:
+    return await ctx.cached("regions", lambda: list_regions(session=ctx.session))
+
+
+async def _all_towns(ctx: Context) -> list[Municipality]:
+    return await ctx.cached("towns", lambda: list_municipalities(session=ctx.session))
+
+
+async def _town(ctx: Context, slug: str) -> Municipality | None:
+    return next((town for town in await _all_towns(ctx) if town.slug == slug), None)
+
+
+async def _sections(ctx: Context, slug: str) -> list[tuple[str, str, str | None]]:
+    return await ctx.cached(
+        ("sections", slug, ctx.chain),
+        lambda: published_titles(session=ctx.session, chain=ctx.chain, municipality=slug),
+    )
+
+
+async def _events(ctx: Context, slug: str) -> list[Event]:
+    # Upcoming as of the content change; each reader filters by their own "now".
+    return await ctx.cached(("events", slug), lambda: upcoming_events(session=ctx.session, municipality=slug))
+
+
+async def _event_title(ctx: Context, event: Event) -> str:
+    return await ctx.cached(
+        ("event-title", event.slug, ctx.chain), lambda: event_title(session=ctx.session, event=event, chain=ctx.chain)
+    )
+
+
 async def _region_slug(ctx: Context, town: Municipality) -> str | None:
-    for candidate in await list_regions(session=ctx.session):
+    for candidate in await _regions(ctx):
         if candidate.id == town.region_id:
             return candidate.slug
     return None
@@ -93,7 +123,7 @@ async def _region_slug(ctx: Context, town: Municipality) -> str | None:
 
 async def follow(ctx: Context, slug: str, on: str) -> Reply:
     """Follow or stop following a municipality, then show its card again."""
-    if on not in ("0", "1") or await get_municipality(session=ctx.session, slug=slug) is None:
+    if on not in ("0", "1") or await _town(ctx, slug) is None:
         return stale(ctx)
     await set_follow(session=ctx.session, user=ctx.user, slug=slug, on=on == "1")
     card = await municipality(ctx, slug)
@@ -107,10 +137,10 @@ async def follow(ctx: Context, slug: str, on: str) -> Reply:
 
 async def compare_pick(ctx: Context, slug: str) -> Reply:
     """Choose the municipality to compare with."""
-    first = await get_municipality(session=ctx.session, slug=slug)
+    first = await _town(ctx, slug)
     if first is None:
         return stale(ctx)
-    others = [town for town in await list_municipalities(session=ctx.session) if town.slug != slug]
+    others = [town for town in await _all_towns(ctx) if town.slug != slug]
     buttons = [[Button(town.name, route("vs", first.id or 0, town.id or 0))] for town in others]
     buttons.append(nav(ctx, f"m:{slug}"))
     text = "⚖️ " + html(ctx._("Compare {name} with:", name=first.name))
@@ -121,14 +151,14 @@ async def compare(ctx: Context, first_id: str, second_id: str) -> Reply:
     """Two municipalities side by side: region, county, what is published about each, upcoming events."""
     towns = []
     for raw in (first_id, second_id):
-        town = await ctx.session.get(Municipality, int(raw)) if raw.isdigit() else None
+        town = next((t for t in await _all_towns(ctx) if raw.isdigit() and t.id == int(raw)), None)
         if town is None:
             return stale(ctx)
         towns.append(town)
     blocks = []
     for town in towns:
-        sections = await published_titles(session=ctx.session, chain=ctx.chain, municipality=town.slug)
-        events = await upcoming_events(session=ctx.session, municipality=town.slug, now=ctx.now)
+        sections = await _sections(ctx, town.slug)
+        events = [event for event in await _events(ctx, town.slug) if event.starts_at >= ctx.now]
         known = ", ".join(ctx._(SECTION_LABELS.get(s or "", "")) for _, _, s in sections if s) or "–"
         blocks.append(
             "\n".join(
