@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint venv clean
+.PHONY: run test lint venv clean catalogues
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -26,6 +26,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python -m translations.check
+
+# Re-extract the interface strings and merge them into every catalogue (then translate the new ones).
+catalogues: $(STAMP)
+	$(BIN)/pybabel extract -k N_ -k _ -k gettext -k ngettext:1,2 --no-location --sort-output \
+		--project=Vägvisare --copyright-holder=Vägvisare -o translations/bot.pot bot
+	for dir in translations/locale/*/; do \
+		$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/bot.pot \
+			-o $$dir/LC_MESSAGES/bot.po -l $$(basename $$dir | cut -d- -f1) -D bot; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

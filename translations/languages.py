@@ -15,6 +15,7 @@ class Language:
     rtl: bool = False
     stemmer: str | None = None  # a Snowball stemmer that tantivy ships, when there is one
     machine_translation: bool = True  # whether Argos Translate has (or can pivot to) this language
+    ui_complete: bool = True  # whether its interface catalogue must have every string (else: per-string fallback)
 
 
 SOURCE_LANGUAGE = "sv"
@@ -28,8 +29,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language("fa", "Persian/Dari", "فارسی / دری", rtl=True),
     Language("uk", "Ukrainian", "Українська"),
     Language("ru", "Russian", "Русский", stemmer="russian"),
-    Language("so", "Somali", "Soomaali", machine_translation=False),
-    Language("ti", "Tigrinya", "ትግርኛ", machine_translation=False),
+    Language("so", "Somali", "Soomaali", machine_translation=False, ui_complete=False),
+    Language("ti", "Tigrinya", "ትግርኛ", machine_translation=False, ui_complete=False),
 )
 
 BY_CODE: dict[str, Language] = {language.code: language for language in LANGUAGES}

@@ -41,10 +41,30 @@ def _settings() -> Settings:
             name = "VAGVISARE_" + str(problem["loc"][0]).upper() if problem["loc"] else "settings"
             typer.echo(f"Setting {name}: {problem['msg']}", err=True)
         raise typer.Exit(2) from error
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if settings.log_level != "DEBUG":
-        logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise
+    configure_logging(settings.log_level)
     return settings
+
+
+def configure_logging(level: str) -> None:
+    """Log to standard error; libraries that would log tokens or message text are held back even at DEBUG."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    quiet_libraries(level)
+
+
+def quiet_libraries(level: str) -> None:
+    """Hold back the loggers of libraries that would log tokens, chat ids or message text."""
+    # httpx logs every request URL, and Bot API URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # python-telegram-bot logs whole updates, and the database drivers query parameters, at DEBUG: both would
+    # put chat ids and message text into the logs.
+    at_least_info = max(logging.INFO, logging.getLevelName(level))
+    for name in ("telegram", "aiosqlite", "asyncpg"):
+        logging.getLogger(name).setLevel(at_least_info)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)  # its INFO is every statement
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per reminder run is noise
+    if level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise
 
 
 def _fail(error: ContentFileError) -> typer.Exit:
