@@ -62,8 +62,10 @@ def _catalogue_problems(catalog: Catalog, used: set[str], complete: bool) -> lis
     for message in catalog:
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids: tuple[str, ...] = tuple(message.id) if isinstance(message.id, tuple | list) else (str(message.id),)
+        texts: tuple[str, ...] = (
+            tuple(message.string) if isinstance(message.string, tuple | list) else (str(message.string or ""),)
+        )
         if message.fuzzy:
             found.append(f"fuzzy entry {ids[0]!r}")
         if ids[0] not in used:
