@@ -18,6 +18,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -54,7 +55,15 @@ def build_application(
     *, token: str, base_url: str, conversation: Conversation, webhook: bool = False, **builder_options: Any
 ) -> Application:
     """Build the python-telegram-bot Application (polling by default; no updater for webhooks)."""
-    builder = ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(64)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .concurrent_updates(64)
+        # Waits out a 429's retry_after, then retries. Answers to people are not throttled in advance (every
+        # request would count, callback answers included); broadcasts keep their own global rate.
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
+    )
     for name, value in builder_options.items():
         builder = getattr(builder, name)(value)
     if webhook:
