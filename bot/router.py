@@ -33,6 +33,7 @@ SCREENS: dict[str, Screen] = {
     "path": topics.path,
     "a": articles.article,
     "orig": articles.original,
+    "tfol": articles.follow_topic,
     "fb": articles.feedback,
     "ev": events.events,
     "e": events.event_card,

@@ -9,11 +9,12 @@ from bot.routes import route
 from bot.screens.common import article_text, nav, stale
 from content.models import ArticleKind
 from content.repository.articles import published_titles, read_article
-from content.repository.people import record_feedback
+from content.repository.people import follows, record_feedback, set_follow
 
 # Where "back" leads from an article, by its kind (municipality articles go back to their municipality).
 PARENT = {"work": "work", "introduction": "intro", "faq": "ask", "story": "intro", "help": "home"}
 FROM_QUESTION = "q"
+TOPIC_KINDS = frozenset({"introduction", "work"})  # topics a person can follow for announcements
 
 
 async def article(ctx: Context, slug: str, origin: str = "") -> Reply:
@@ -35,8 +36,23 @@ async def article(ctx: Context, slug: str, origin: str = "") -> Reply:
         back = "ask"
     if view.lang != "sv" and ctx.lang != "sv":
         buttons.append([Button(ctx._("Show the Swedish original"), route("orig", slug))])
+    if view.kind in TOPIC_KINDS:
+        following = slug in await follows(session=ctx.session, user=ctx.user, kind="topic")
+        label = "🔕 " + ctx._("Stop following this topic") if following else "🔔 " + ctx._("Follow this topic")
+        buttons.append([Button(label, route("tfol", slug, 0 if following else 1))])
     buttons.append(nav(ctx, back))
     return Reply(article_text(ctx, view), buttons)
+
+
+async def follow_topic(ctx: Context, slug: str, on: str) -> Reply:
+    """Follow a topic (for its announcements) or stop following it, then show the article again."""
+    view = await read_article(session=ctx.session, slug=slug, chain=ctx.chain)
+    if on not in ("0", "1") or view is None or view.kind not in TOPIC_KINDS:
+        return stale(ctx)
+    await set_follow(session=ctx.session, user=ctx.user, slug=slug, on=on == "1", kind="topic")
+    page = await article(ctx, slug)
+    note = ctx._("You now follow this topic.") if on == "1" else ctx._("You no longer follow this topic.")
+    return Reply(f"<i>{html(note)}</i>\n\n{page.text}", page.buttons)
 
 
 async def original(ctx: Context, slug: str) -> Reply:

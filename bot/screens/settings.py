@@ -10,6 +10,7 @@ from bot.screens.common import day, language_name, nav, stale
 from bot.screens.events import seat_freed
 from bot.screens.home import SITUATIONS
 from content.models import Event
+from content.repository.articles import published_titles
 from content.repository.people import follows, forget_user, personal_data, update_user
 from content.repository.places import list_municipalities
 from content.repository.registrations import fill_free_seats
@@ -17,12 +18,15 @@ from content.repository.registrations import fill_free_seats
 
 async def settings(ctx: Context) -> Reply:
     """Language, situation, followed municipalities, announcements, my data, forget me."""
-    followed = await follows(session=ctx.session, user=ctx.user)
+    followed = [
+        *await follows(session=ctx.session, user=ctx.user),
+        *await follows(session=ctx.session, user=ctx.user, kind="topic"),
+    ]
     announcements = ctx.user.announcements
     buttons = [
         [Button("🌍 " + ctx._("Language: {language}", language=language_name(ctx.lang)), route("lang"))],
         [Button("🧭 " + ctx._("My situation"), route("sit", "0"))],
-        [Button("🔔 " + ctx._("Municipalities I follow ({count})", count=len(followed)), route("fols"))],
+        [Button("🔔 " + ctx._("What I follow ({count})", count=len(followed)), route("fols"))],
         [
             Button(
                 ("✅ " if announcements else "⬜ ") + ctx._("Announcements"),
@@ -36,17 +40,19 @@ async def settings(ctx: Context) -> Reply:
 
 
 async def followed(ctx: Context) -> Reply:
-    """The municipalities a person follows, each with a way to stop."""
+    """The municipalities and topics a person follows, each with a way to stop."""
     slugs = await follows(session=ctx.session, user=ctx.user)
+    topics = await follows(session=ctx.session, user=ctx.user, kind="topic")
     names = {town.slug: town.name for town in await list_municipalities(session=ctx.session)}
-    buttons = [[Button("🔕 " + names.get(slug, slug), route("fol", slug, 0))] for slug in slugs if slug in names]
+    titles = {slug: title for slug, title, _ in await published_titles(session=ctx.session, chain=ctx.chain)}
+    buttons = [[Button("🔕 " + names[slug], route("fol", slug, 0))] for slug in slugs if slug in names]
+    buttons += [[Button("🔕 " + titles[slug], route("tfol", slug, 0))] for slug in topics if slug in titles]
     buttons.append([Button("🏘 " + ctx._("Find municipalities to follow"), route("regions"))])
     buttons.append(nav(ctx, "set"))
-    text = (
-        html(ctx._("Tap a municipality to stop following it."))
-        if slugs
-        else html(ctx._("You do not follow any municipality yet."))
-    )
+    if slugs or topics:
+        text = html(ctx._("Tap a municipality or topic to stop following it."))
+    else:
+        text = html(ctx._("You do not follow any municipality or topic yet."))
     return Reply(text, buttons)
 
 
@@ -70,6 +76,7 @@ async def mydata(ctx: Context) -> Reply:
         html(ctx._("Situation: {situation}", situation=ctx._(situation) if situation else "–")),
         html(ctx._("Announcements: {state}", state=ctx._("on") if data.announcements else ctx._("off"))),
         html(ctx._("Following: {places}", places=", ".join(names.get(s, s) for s in data.follows) or "–")),
+        html(ctx._("Topics: {topics}", topics=", ".join(data.topics) or "–")),
         html(ctx._("Event registrations: {count}", count=len(data.registrations))),
         html(ctx._("First contact: {date}", date=day(ctx, data.created))),
         html(

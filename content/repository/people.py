@@ -89,7 +89,8 @@ class PersonalData:
     situation: str | None
     announcements: bool
     created: date
-    follows: list[str]
+    follows: list[str]  # municipality slugs
+    topics: list[str]  # article slugs
     registrations: list[tuple[str, str]]  # (event slug, registered | waiting)
 
 
@@ -108,6 +109,7 @@ async def personal_data(*, session: AsyncSession, user: BotUser) -> PersonalData
         announcements=user.announcements,
         created=user.created_at.date(),
         follows=await follows(session=session, user=user),
+        topics=await follows(session=session, user=user, kind="topic"),
         registrations=[(slug, status) for slug, status in rows.all()],
     )
 

@@ -122,3 +122,16 @@ async def test_commands_are_set_per_language(chat: Chat) -> None:
     await chat.begin("English")
     assert {None, "sv", "en", "ar", "uk"} <= set(chat.api.commands)
     assert [c["command"] for c in chat.api.commands[None]] == ["start", "menu", "help", "language", "mydata", "forget"]
+
+
+async def test_following_a_topic_shows_in_settings_and_mydata(chat: Chat) -> None:
+    menu = await chat.begin("English")
+    article = await chat.tap_data(menu.message_id, "a:sfi")
+    followed = await chat.tap(article, "Follow this topic")
+    assert "You now follow this topic" in followed.plain
+    data = await chat.say("/mydata")
+    assert "Topics: sfi" in data.plain
+    menu = await chat.say("/menu")
+    follows = await chat.tap_data(menu.message_id, "fols")
+    stopped = await chat.tap(follows, "Swedish for immigrants")
+    assert "You no longer follow this topic" in stopped.plain

@@ -35,8 +35,9 @@ async def test_the_main_flows_speak_the_persons_language(bot: BotAPIEmulator, la
     overview = await chat.tap(card, t.gettext("Overview"))
     assert t.gettext("Source:") in overview.plain
     if lang in ("ar", "uk"):  # the starter content is written in Swedish and English only
-        note = t.gettext("This text is not yet available in your language. It is shown in {language}.",
-                         language="English")
+        note = t.gettext(
+            "This text is not yet available in your language. It is shown in {language}.", language="English"
+        )
         assert _strip_isolates(note) in _strip_isolates(overview.plain)
 
     events = await chat.tap_data(overview.message_id, "ev")
