@@ -137,6 +137,11 @@ def menu(ctx: Context) -> Reply:
         [Button("🆘 " + ctx._("Help & emergency numbers"), route("help"))],
         [Button("⚙️ " + ctx._("Settings"), route("set"))],
     ]
+    # What matters most for the person's situation comes first.
+    if ctx.user.situation in (Situation.ASYLUM, Situation.PERMIT):
+        buttons.insert(0, [Button("🧭 " + ctx._("My path: step by step"), route("path"))])
+    elif ctx.user.situation == Situation.PROTECTION:
+        buttons.insert(0, [Button("🇺🇦 " + ctx._("Temporary protection"), route("a", "tillfalligt-skydd"))])
     text = (
         "<b>"
         + html(ctx._("Vägvisare – your guide to life in Sweden"))

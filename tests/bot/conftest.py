@@ -73,7 +73,8 @@ async def bot(emulator: tuple[BotAPIEmulator, str], services: ContentServices) -
     api.application = application
     yield api
     await api.release_polls()
-    await telegram.stop(application)
+    for running in {id(application): application, id(api.application): api.application}.values():
+        await telegram.stop(running)  # a test may have replaced the bot ("restarted" it)
 
 
 @pytest.fixture

@@ -7,10 +7,13 @@ import time
 
 from sqlmodel import select
 
+from bot.channels import telegram
+from bot.channels.telegram import build_application
+from bot.conversation import Conversation
 from content.models import BotUser
 from content.services import ContentServices
 from tests.bot.conftest import Chat
-from tests.bot.emulator import BotAPIEmulator, Failure
+from tests.bot.emulator import TOKEN, BotAPIEmulator, Failure
 
 
 async def test_a_429_is_waited_out_and_the_reply_still_arrives(bot: BotAPIEmulator) -> None:
@@ -46,3 +49,23 @@ async def test_after_a_server_error_the_bot_keeps_answering(bot: BotAPIEmulator)
     await bot.send_text(5004, "/menu")  # this answer is lost to the failure
     menu = await chat.say("/menu")
     assert "Municipalities" in " ".join(menu.labels())
+
+
+async def test_a_request_telegram_never_answers_times_out_and_the_bot_recovers(
+    emulator: tuple[BotAPIEmulator, str], services: ContentServices
+) -> None:
+    api, base_url = emulator
+    application = build_application(
+        token=TOKEN, base_url=base_url, conversation=Conversation(services), read_timeout=1, write_timeout=1
+    )
+    await telegram.start(application, poll_timeout=1, poll_interval=0)
+    try:
+        chat = Chat(api, 5005)
+        await chat.begin("English")
+        api.failures.append(("sendMessage", Failure(0, "no answer")))  # 0: never answer
+        await api.send_text(5005, "/menu")
+        menu = await chat.say("/menu")
+        assert "Municipalities" in " ".join(menu.labels())
+    finally:
+        await api.release_polls()
+        await telegram.stop(application)

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
+from bot.channels import telegram
+from bot.channels.telegram import build_application
+from bot.conversation import Conversation
+from content.repository.articles import save_article
+from content.services import ContentServices
 from tests.bot.conftest import Chat
+from tests.bot.emulator import TOKEN
+from tests.factories import make_article
+from translations.catalogs import Translator
 
 
 async def test_municipality_card_shows_its_overview_source_and_events(chat: Chat) -> None:
@@ -135,3 +146,46 @@ async def test_following_a_topic_shows_in_settings_and_mydata(chat: Chat) -> Non
     follows = await chat.tap_data(menu.message_id, "fols")
     stopped = await chat.tap(follows, "Swedish for immigrants")
     assert "You no longer follow this topic" in stopped.plain
+
+
+async def test_the_situation_puts_what_matters_first_in_the_menu(chat: Chat) -> None:
+    picker = await chat.say("/start")
+    notice = await chat.tap(picker, "English")
+    question = await chat.tap(notice, "Continue")
+    menu = await chat.tap(question, "temporary protection")
+    assert "Temporary protection" in menu.labels()[0]
+    protection = await chat.tap(menu, "Temporary protection")
+    assert "Source:" in protection.plain
+
+
+async def test_a_long_article_arrives_as_several_messages_with_the_buttons_under_the_last(
+    chat: Chat, services: ContentServices
+) -> None:
+    body = "\n\n".join(f"Stycke {n}. " + "Lång text om bostad. " * 30 for n in range(12))
+    article = make_article(slug="lang-text", translations={"sv": {"status": "source", "title": "Lång", "body": body}})
+    async with services.sessions() as session, session.begin():
+        await save_article(session=session, data=article, actor="test")
+    menu = await chat.begin("Svenska")
+    mark = len(chat.api.log)
+    await chat.api.press_data(chat.chat_id, menu.message_id, "a:lang-text")
+    await chat.api.reply(chat.chat_id, mark)
+    await asyncio.sleep(0.3)
+    parts = chat.api.since(chat.chat_id, mark)
+    assert len(parts) >= 2
+    assert all(len(part.plain) <= 4096 for part in parts)
+    assert parts[0].edited
+    assert not parts[0].buttons
+    assert parts[-1].buttons
+
+
+async def test_a_restart_forgets_nothing(chat: Chat, services: ContentServices, emulator: Any) -> None:
+    menu = await chat.begin("العربية")
+    await chat.tap_data(menu.message_id, "fol:kiruna:1")
+    api, base_url = emulator
+    second = build_application(token=TOKEN, base_url=base_url, conversation=Conversation(services))
+    await telegram.stop(api.application)  # the first process goes away
+    await telegram.start(second, poll_timeout=5, poll_interval=0)
+    api.application = second
+    data = await chat.say("/mydata")
+    assert "Kiruna" in data.plain
+    assert Translator("ar").gettext("Everything stored about you") in data.plain
