@@ -141,6 +141,7 @@ async def main(users: int, rounds: int, think: float, database_url: str | None) 
             langs = list(NAMES)
             ready = asyncio.Barrier(users)
             cpu_before = cpu_seconds(child.pid)
+            own_before = cpu_seconds(os.getpid())
             started = time.monotonic()
             await asyncio.gather(
                 *(person(api, 10_000 + n, langs[n % len(langs)], rounds, think, ready, nav, ask) for n in range(users))
@@ -148,6 +149,7 @@ async def main(users: int, rounds: int, think: float, database_url: str | None) 
             elapsed = time.monotonic() - started
             busy = rss_mb(child.pid)
             cpu = cpu_seconds(child.pid) - cpu_before
+            own = cpu_seconds(os.getpid()) - own_before
         finally:
             await api.release_polls()
             child.terminate()
@@ -161,6 +163,7 @@ async def main(users: int, rounds: int, think: float, database_url: str | None) 
     print(f"question (text -> answer):                   {percentiles(ask)}")
     updates = len(nav) + len(ask) + users * (4 + rounds)
     print(f"updates handled: {updates} in {elapsed:.1f} s; bot CPU {cpu * 1000 / updates:.1f} ms per update")
+    print(f"emulator and simulated people (this process) used {own / elapsed * 100:.0f} % of a core")
     print(f"bot process resident memory: {idle:.0f} MB after start, {busy:.0f} MB after the run")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -79,7 +80,18 @@ def run() -> None:
     """Set up the database, load the starter content if empty, and start the service."""
     from vagvisare.runner import serve
 
-    asyncio.run(serve(_settings()))
+    settings = _settings()
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(serve(settings))
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where it is installed (Linux, macOS): the same asyncio, with a faster event loop underneath."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 @db_app.command("upgrade")
