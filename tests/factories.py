@@ -17,7 +17,7 @@ def make_municipality(**overrides: Any) -> MunicipalityFile:
     return MunicipalityFile.model_validate(data | overrides)
 
 
-def make_article(**overrides: Any) -> ArticleFile:
+def make_article(*, sv_body: str | None = None, **overrides: Any) -> ArticleFile:
     data: dict[str, Any] = {
         "slug": "sfi",
         "kind": "introduction",
@@ -41,4 +41,6 @@ def make_article(**overrides: Any) -> ArticleFile:
             },
         },
     }
+    if sv_body is not None:
+        data["translations"]["sv"]["body"] = sv_body
     return ArticleFile.model_validate(data | overrides)

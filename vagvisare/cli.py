@@ -30,7 +30,9 @@ app = typer.Typer(
 )
 content_app = typer.Typer(help="Load and export the content repository (YAML files).", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+translations_app = typer.Typer(help="Machine translation packages (Argos Translate).", no_args_is_help=True)
 app.add_typer(content_app, name="content")
+app.add_typer(translations_app, name="translations")
 app.add_typer(db_app, name="db")
 
 
@@ -157,6 +159,66 @@ def content_check(
         f"OK: {len(bundle.regions)} regions, {len(bundle.municipalities)} municipalities, "
         f"{len(bundle.articles)} articles, {len(bundle.occupations)} occupations, {len(bundle.events)} events."
     )
+
+
+@translations_app.command("install")
+def translations_install(path: Path) -> None:
+    """Install an Argos Translate package from a .argosmodel file (checked before anything is unpacked)."""
+    from translations.machine.packages import PackageError, install_package
+
+    settings = _settings()
+    try:
+        info = install_package(path, settings.effective_argos_dir)
+    except PackageError as error:
+        typer.echo(f"Not installed: {error}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"Installed {info.from_code} → {info.to_code} (version {info.version or '?'}) as {info.folder}.")
+
+
+@translations_app.command("list")
+def translations_list() -> None:
+    """Show the installed packages and which registry languages machine translation reaches from Swedish."""
+    from translations.languages import LANGUAGES, SOURCE_LANGUAGE
+    from translations.machine.argos import ArgosProvider
+
+    provider = ArgosProvider(_settings().effective_argos_dir)
+    pairs = provider.installed_pairs()
+    typer.echo(f"Packages in {provider.packages_dir}:" if pairs else f"No packages in {provider.packages_dir}.")
+    for source, target, version in pairs:
+        typer.echo(f"  {source} → {target}  (version {version})")
+    for language in LANGUAGES:
+        if language.code == SOURCE_LANGUAGE:
+            continue
+        reach = "yes" if provider.can_translate(SOURCE_LANGUAGE, language.code) else "no"
+        typer.echo(f"  sv → {language.code:<10} {language.english_name:<14} reachable: {reach}")
+
+
+@app.command()
+def translate(
+    lang: Annotated[list[str] | None, typer.Option("--lang", help="Only these languages (repeatable).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be translated.")] = False,
+) -> None:
+    """Machine-translate every missing or outdated translation of published articles (reviewed ones stay)."""
+    from tqdm import tqdm
+
+    from translations.machine.argos import ArgosProvider
+    from translations.machine.fill import fill, plan
+
+    settings = _settings()
+    for code in lang or []:
+        _check_lang(code)
+    provider = ArgosProvider(settings.effective_argos_dir)
+
+    async def go() -> list[str]:
+        async with database(settings) as sessions:
+            work, summary = await plan(sessions, provider, lang)
+            if dry_run:
+                return [f"{len(work)} translations to make", *summary.lines()]
+            with tqdm(total=len(work), unit="text", desc="Translating") as bar:
+                summary = await fill(sessions, provider, lang, progress=bar.update)
+            return summary.lines()
+
+    typer.echo("\n".join(asyncio.run(go())))
 
 
 def _check_lang(lang: str) -> str:

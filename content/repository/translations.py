@@ -1,0 +1,106 @@
+"""Translation statuses and the two ways a translation changes: a person edits it, or a machine drafts it."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from content.files.schema import ArticleFile, TranslationFile
+from content.models import TranslationStatus
+from content.repository.articles import ARTICLES, save_article
+from content.repository.records import ContentError, SaveResult
+from translations.languages import SOURCE_LANGUAGE
+
+
+class Status(enum.StrEnum):
+    """What a reader's language has of an article."""
+
+    SOURCE = "source"
+    MISSING = "missing"
+    MACHINE = "machine"
+    REVIEWED = "reviewed"
+    OUTDATED = "outdated"  # made from an older version of the Swedish source
+
+
+def status_of(article: ArticleFile, lang: str) -> Status:
+    """Return the status of `lang` for `article` (never lies: an old translation is outdated, whoever made it)."""
+    if lang == SOURCE_LANGUAGE:
+        return Status.SOURCE
+    text = article.translations.get(lang)
+    if text is None:
+        return Status.MISSING
+    if (text.source_version or 0) < article.version:
+        return Status.OUTDATED
+    return Status.MACHINE if text.status == TranslationStatus.MACHINE else Status.REVIEWED
+
+
+async def _current(session: AsyncSession, slug: str) -> ArticleFile:
+    article = await ARTICLES.read(session, slug)
+    if article is None:
+        raise ContentError(f"there is no article {slug!r}")
+    return article
+
+
+async def edit_text(
+    *,
+    session: AsyncSession,
+    slug: str,
+    lang: str,
+    text: TranslationFile,
+    actor: str,
+    minor: bool = False,
+    expected_revision: int | None = None,
+) -> SaveResult:
+    """A person writes a text. The Swedish source gets a new version (every translation becomes outdated) unless
+    the edit is minor (a typo fix); any other language becomes reviewed, for the current source version."""
+    article = await _current(session, slug)
+    updated = article.model_copy(deep=True)
+    if lang == SOURCE_LANGUAGE:
+        old = article.translations[SOURCE_LANGUAGE]
+        changed = (old.title, old.summary, old.body, old.keywords) != (
+            text.title,
+            text.summary,
+            text.body,
+            text.keywords,
+        )
+        if changed and not minor:
+            updated.version = article.version + 1
+        updated.translations[SOURCE_LANGUAGE] = text.model_copy(update={"status": "source", "source_version": None})
+    else:
+        updated.translations[lang] = text.model_copy(update={"status": "reviewed", "source_version": updated.version})
+    note = f"{lang} edited" + (" (minor)" if minor and lang == SOURCE_LANGUAGE else "")
+    return await save_article(
+        session=session,
+        data=ArticleFile.model_validate(updated.model_dump()),
+        actor=actor,
+        note=note,
+        expected_revision=expected_revision,
+    )
+
+
+async def mark_reviewed(*, session: AsyncSession, slug: str, lang: str, actor: str) -> SaveResult:
+    """A person checked a machine (or outdated) translation against the current source and approves it."""
+    article = await _current(session, slug)
+    text = article.translations.get(lang)
+    if text is None or lang == SOURCE_LANGUAGE:
+        raise ContentError(f"{slug!r} has no {lang} translation to review")
+    return await edit_text(session=session, slug=slug, lang=lang, text=text, actor=actor)
+
+
+async def save_machine_translation(
+    *, session: AsyncSession, slug: str, lang: str, text: TranslationFile, version: int, actor: str
+) -> SaveResult | None:
+    """Store a machine draft made from source `version`; a reviewed translation is never overwritten by one
+    (None is returned), and neither is anything when the source changed while the machine worked."""
+    article = await _current(session, slug)
+    current = article.translations.get(lang)
+    if current is not None and current.status == TranslationStatus.REVIEWED:
+        return None
+    if article.version != version or lang == SOURCE_LANGUAGE:
+        return None
+    updated = article.model_copy(deep=True)
+    updated.translations[lang] = text.model_copy(update={"status": "machine", "source_version": version})
+    return await save_article(
+        session=session, data=ArticleFile.model_validate(updated.model_dump()), actor=actor, note=f"{lang} machine"
+    )
