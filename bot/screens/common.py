@@ -58,6 +58,8 @@ def article_text(ctx: Context, article: ArticleView) -> str:
         )
     elif article.status == "machine":
         parts.append("<i>" + html(ctx._("Translated by machine, not yet checked by a person.")) + "</i>")
+    if article.outdated and article.lang != "sv":
+        parts.append("<i>" + html(ctx._("The Swedish original has changed since this translation was made.")) + "</i>")
     if article.example:
         parts.append("<i>" + html(ctx._("Example content: not real information.")) + "</i>")
     if article.summary:
