@@ -1,0 +1,34 @@
+"""The bot labels machine translations, offers the Swedish original, and says when a translation is outdated."""
+
+from __future__ import annotations
+
+from content.repository.articles import get_article_file
+from content.repository.translations import edit_text
+from content.services import ContentServices
+from tests.bot.conftest import Chat
+from tests.bot.emulator import BotAPIEmulator
+from translations.catalogs import Translator
+from translations.machine.fill import fill
+from translations.machine.provider import FakeProvider
+
+
+async def test_a_machine_translation_is_labelled_and_the_original_is_one_tap_away(
+    bot: BotAPIEmulator, services: ContentServices
+) -> None:
+    await fill(services.sessions, FakeProvider({("sv", "ar")}), ["ar"])
+    t = Translator("ar")
+    chat = Chat(bot, 7001)
+    menu = await chat.begin("العربية")
+    article = await chat.tap_data(menu.message_id, "a:sfi")
+    assert "[ar]" in article.plain
+    assert t.gettext("Translated by machine, not yet checked by a person.") in article.plain
+    original = await chat.tap(article, t.gettext("Show the Swedish original"))
+    assert "Svenska för invandrare" in original.plain
+
+    async with services.sessions() as session, session.begin():
+        sfi = await get_article_file(session=session, slug="sfi")
+        assert sfi is not None
+        changed = sfi.translations["sv"].model_copy(update={"summary": "Ny sammanfattning."})
+        await edit_text(session=session, slug="sfi", lang="sv", text=changed, actor="editor:1")
+    again = await chat.tap_data(original.message_id, "a:sfi")
+    assert t.gettext("The Swedish original has changed since this translation was made.") in again.plain
