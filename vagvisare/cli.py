@@ -173,6 +173,12 @@ def translations_install(path: Path) -> None:
         typer.echo(f"Not installed: {error}", err=True)
         raise typer.Exit(1) from error
     typer.echo(f"Installed {info.from_code} → {info.to_code} (version {info.version or '?'}) as {info.folder}.")
+    if not info.offline:
+        typer.echo(
+            "Warning: this package has no sentence-splitter model (minisbd/*.onnx); Argos would download one at run "
+            "time, so Vägvisare will not use it. Add the model to the package folder to use it offline.",
+            err=True,
+        )
 
 
 @translations_app.command("list")
@@ -184,8 +190,9 @@ def translations_list() -> None:
     provider = ArgosProvider(_settings().effective_argos_dir)
     pairs = provider.installed_pairs()
     typer.echo(f"Packages in {provider.packages_dir}:" if pairs else f"No packages in {provider.packages_dir}.")
-    for source, target, version in pairs:
-        typer.echo(f"  {source} → {target}  (version {version})")
+    for source, target, version, offline in pairs:
+        note = "" if offline else "  not used: no minisbd/*.onnx sentence-splitter model (it would go online)"
+        typer.echo(f"  {source} → {target}  (version {version}){note}")
     for language in LANGUAGES:
         if language.code == SOURCE_LANGUAGE:
             continue

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from translations.languages import CODES
+from translations.machine.packages import runs_offline
 from translations.machine.provider import CannotTranslate
 
 log = logging.getLogger(__name__)
@@ -64,17 +65,26 @@ class ArgosProvider:
         settings.chunk_type = settings.ChunkType.MINISBD
         return translate
 
-    def installed_pairs(self) -> list[tuple[str, str, str]]:
-        """Return (from, to, package version) of every installed package."""
+    def installed_pairs(self) -> list[tuple[str, str, str, bool]]:
+        """Return (from, to, package version, runs offline) of every installed package."""
         self._configure()
         _, package, _ = self._argos
         return sorted(
-            (pkg.from_code, pkg.to_code, str(pkg.package_version))
+            (pkg.from_code, pkg.to_code, str(pkg.package_version), runs_offline(Path(pkg.package_path)))
             for pkg in package.get_installed_packages(path=[self.packages_dir])
         )
 
     def _direct(self) -> set[tuple[str, str]]:
-        return {(source, target) for source, target, _ in self.installed_pairs()}
+        # A package without its sentence-splitter model would download one at run time: it is not used.
+        pairs = set()
+        for source, target, _, offline in self.installed_pairs():
+            if offline:
+                pairs.add((source, target))
+            else:
+                log.warning(
+                    "Not using the %s→%s package: it has no minisbd/*.onnx and would go online.", source, target
+                )
+        return pairs
 
     def languages(self) -> set[str]:
         return {code for pair in self._direct() for code in pair if code in CODES}

@@ -23,6 +23,12 @@ class PackageInfo:
     from_code: str
     to_code: str
     version: str
+    offline: bool  # ships its MiniSBD sentence-splitter model (minisbd/*.onnx): runs without any download
+
+
+def runs_offline(package_dir: Path) -> bool:
+    """Return whether an installed package ships the sentence-splitter model Argos would otherwise download."""
+    return any((package_dir / "minisbd").glob("*.onnx"))
 
 
 def inspect_package(path: Path) -> PackageInfo:
@@ -42,8 +48,13 @@ def inspect_package(path: Path) -> PackageInfo:
             raise PackageError(f"{path}: must hold exactly one top-level folder, found {len(tops)}")
         (folder,) = tops
         metadata = _metadata(path, archive, folder)
+        offline = any(name.startswith(f"{folder}/minisbd/") and name.endswith(".onnx") for name in archive.namelist())
     return PackageInfo(
-        folder, str(metadata["from_code"]), str(metadata["to_code"]), str(metadata.get("package_version", ""))
+        folder,
+        str(metadata["from_code"]),
+        str(metadata["to_code"]),
+        str(metadata.get("package_version", "")),
+        offline,
     )
 
 
