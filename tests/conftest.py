@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import asyncpg
 import pytest
@@ -18,6 +21,7 @@ from content.db import migrate, open_database
 
 PG_DSN = os.environ.get("VAGVISARE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
 def _asyncpg_dsn(database: str) -> str:
@@ -85,3 +89,66 @@ async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncS
     """A session factory over an empty, migrated database."""
     async with open_database(database_url) as factory:
         yield factory
+
+
+@pytest.fixture
+def network_attempts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every attempt to reach beyond this machine (loopback stays open for the tests' own servers), refused."""
+    attempts: list[object] = []
+    connect, connect_ex, getaddrinfo = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+
+    def local(address: object) -> bool:
+        host = address[0] if isinstance(address, tuple) else address
+        return (isinstance(host, str | bytes) and str(host) in LOOPBACK) or not isinstance(address, tuple)
+
+    def guard(original: Any) -> Any:
+        def check(sock: socket.socket, address: object) -> Any:
+            if sock.family == socket.AF_UNIX or local(address):
+                return original(sock, address)
+            attempts.append(address)
+            raise OSError("no network in tests")
+
+        return check
+
+    def resolve(host: object, *args: Any, **kwargs: Any) -> Any:
+        if str(host) in LOOPBACK:
+            return getaddrinfo(host, *args, **kwargs)
+        attempts.append(host)
+        raise OSError("no network in tests")
+
+    monkeypatch.setattr(socket.socket, "connect", guard(connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", guard(connect_ex))
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return attempts
+
+
+@pytest.fixture
+def argos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, network_attempts: list[object]) -> Iterator[ModuleType]:
+    """`argostranslate.translate`, with packages in (and installed into) an empty folder under `tmp_path`.
+
+    `argostranslate.settings` reads the environment once, when first imported, and then creates its data, config
+    and cache folders under the home directory: the environment points those into `tmp_path` for that import.
+    The packages folder and the other settings are module attributes read at each call, so they are set (and
+    restored afterwards) here whether or not an earlier test imported the module.
+    """
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(variable, str(home / variable.lower()))
+    packages = tmp_path / "packages"
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(packages))
+    import argostranslate.settings as settings
+    import argostranslate.translate as translate
+
+    packages.mkdir(exist_ok=True)
+    monkeypatch.setattr(settings, "package_data_dir", packages)  # where install_from_path unpacks
+    monkeypatch.setattr(settings, "package_dirs", [packages])  # where installed packages are looked for
+    monkeypatch.setattr(settings, "chunk_type", settings.ChunkType.MINISBD)  # the package's minisbd/*.onnx
+    monkeypatch.setattr(settings, "device", "cpu")
+    monkeypatch.setattr(settings, "inter_threads", 1)
+    monkeypatch.setattr(settings, "intra_threads", 1)  # 0 (the default) lets CTranslate2 pick, slower for this
+    # Translations are cached per language pair across calls: start and end without any.
+    monkeypatch.setattr(translate, "installed_translates", [])
+    translate.get_installed_languages.cache_clear()
+    yield translate
+    translate.get_installed_languages.cache_clear()
