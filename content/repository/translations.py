@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from content.files.schema import ArticleFile, TranslationFile
+from content.files.schema import ArticleFile, EventFile, EventTranslationFile, TranslationFile
 from content.models import TranslationStatus
 from content.repository.articles import ARTICLES, save_article
-from content.repository.records import ContentError, SaveResult
+from content.repository.events import EVENTS
+from content.repository.records import Adapter, ContentError, SaveResult, save_record
 from translations.languages import SOURCE_LANGUAGE
 
 
@@ -23,14 +25,15 @@ class Status(enum.StrEnum):
     OUTDATED = "outdated"  # made from an older version of the Swedish source
 
 
-def status_of(article: ArticleFile, lang: str) -> Status:
-    """Return the status of `lang` for `article` (never lies: an old translation is outdated, whoever made it)."""
+def status_of(record: ArticleFile | EventFile, lang: str) -> Status:
+    """Return the status of `lang` for an article or event (never lies: an old translation is outdated, whoever
+    made it)."""
     if lang == SOURCE_LANGUAGE:
         return Status.SOURCE
-    text = article.translations.get(lang)
+    text = record.translations.get(lang)
     if text is None:
         return Status.MISSING
-    if (text.source_version or 0) < article.version:
+    if (text.source_version or 0) < record.version:
         return Status.OUTDATED
     return Status.MACHINE if text.status == TranslationStatus.MACHINE else Status.REVIEWED
 
@@ -89,18 +92,29 @@ async def mark_reviewed(*, session: AsyncSession, slug: str, lang: str, actor: s
 
 
 async def save_machine_translation(
-    *, session: AsyncSession, slug: str, lang: str, text: TranslationFile, version: int, actor: str
+    *,
+    session: AsyncSession,
+    slug: str,
+    lang: str,
+    text: TranslationFile | EventTranslationFile,
+    version: int,
+    actor: str,
+    entity: str = "article",
 ) -> SaveResult | None:
-    """Store a machine draft made from source `version`; a reviewed translation is never overwritten by one
-    (None is returned), and neither is anything when the source changed while the machine worked."""
-    article = await _current(session, slug)
-    current = article.translations.get(lang)
+    """Store a machine draft of an article (or event) made from source `version`. A reviewed translation is never
+    overwritten by one (None is returned), and nothing is stored if the source changed while the machine worked."""
+    adapter: Adapter = ARTICLES if entity == "article" else EVENTS
+    record = await adapter.read(session, slug)
+    if record is None:
+        raise ContentError(f"there is no {entity} {slug!r}")
+    translations: dict[str, Any] = record.translations  # type: ignore[attr-defined]
+    current = translations.get(lang)
     if current is not None and current.status == TranslationStatus.REVIEWED:
         return None
-    if article.version != version or lang == SOURCE_LANGUAGE:
+    if record.version != version or lang == SOURCE_LANGUAGE:  # type: ignore[attr-defined]
         return None
-    updated = article.model_copy(deep=True)
-    updated.translations[lang] = text.model_copy(update={"status": "machine", "source_version": version})
-    return await save_article(
-        session=session, data=ArticleFile.model_validate(updated.model_dump()), actor=actor, note=f"{lang} machine"
+    data = record.model_dump()
+    data["translations"][lang] = text.model_copy(update={"status": "machine", "source_version": version}).model_dump()
+    return await save_record(
+        adapter, session=session, data=adapter.model.model_validate(data), actor=actor, note=f"{lang} machine"
     )

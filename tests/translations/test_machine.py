@@ -6,8 +6,10 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from content.files.schema import TranslationFile
+from content.files.schema import EventFile, TranslationFile
 from content.repository.articles import get_article_file, save_article
+from content.repository.events import EVENTS
+from content.repository.records import save_record
 from content.repository.translations import Status, edit_text, mark_reviewed, status_of
 from tests.factories import make_article
 from translations.machine.fill import fill, plan
@@ -89,7 +91,7 @@ async def test_only_published_articles_and_reachable_languages_are_translated(se
         await save_article(session=session, data=make_article(), actor="e")
     provider = FakeProvider({("sv", "ar")})
     work, summary = await plan(sessions, provider)
-    assert [(article.slug, code) for article, code in work] == [("sfi", "ar")]
+    assert [(entity, record.slug, code) for entity, record, code in work] == [("article", "sfi", "ar")]
     assert "ti" in summary.unreachable
 
 
@@ -114,3 +116,24 @@ async def test_markdown_structure_links_and_numbers_survive(source: str) -> None
             assert kept in result
     assert result.count("\n") == source.count("\n")
     assert "[ar]" in result
+
+
+async def test_published_upcoming_events_are_translated_too(sessions: Sessions) -> None:
+    event = EventFile.model_validate(
+        {
+            "slug": "mote",
+            "starts": "2099-01-10 18:00",
+            "status": "published",
+            "translations": {"sv": {"status": "source", "title": "Informationsmöte", "body": "Ring 0771-235 235."}},
+        }
+    )
+    async with sessions() as session, session.begin():
+        await save_record(EVENTS, session=session, data=event, actor="editor:1")
+    summary = await fill(sessions, FakeProvider(), ["ar"])
+    async with sessions() as session:
+        stored = await EVENTS.read(session, "mote")
+    assert dict(summary.translated) == {"ar": 1}
+    assert stored is not None
+    assert stored.translations["ar"].title == "[ar] Informationsmöte"
+    assert stored.translations["ar"].body == "[ar] Ring 0771-235 235."
+    assert (stored.translations["ar"].status, stored.translations["ar"].source_version) == ("machine", 1)

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from content.files.schema import ArticleFile, TranslationFile
+from content.files.schema import ArticleFile, EventFile, EventTranslationFile, TranslationFile
 from content.models import PublicationStatus, TranslationStatus
 from content.repository.articles import ARTICLES, list_articles
+from content.repository.events import EVENTS, upcoming_events
 from content.repository.translations import Status, save_machine_translation, status_of
 from translations.languages import CODES, SOURCE_LANGUAGE
 from translations.machine.markdown import translate_markdown
@@ -41,31 +42,36 @@ class FillSummary:
         return lines or ["nothing to translate: every published text is translated and up to date"]
 
 
+Item = tuple[str, ArticleFile | EventFile, str]  # (entity, record, target language)
+
+
 async def plan(
     sessions: async_sessionmaker[AsyncSession], provider: TranslationProvider, languages: list[str] | None = None
-) -> tuple[list[tuple[ArticleFile, str]], FillSummary]:
-    """Return the (article, language) pairs to translate, and a summary of what will be left alone."""
+) -> tuple[list[Item], FillSummary]:
+    """Return what to translate (published articles and events), and a summary of what is left alone."""
     summary = FillSummary()
     wanted = [code for code in (languages or CODES) if code != SOURCE_LANGUAGE]
     reachable = [code for code in wanted if provider.can_translate(SOURCE_LANGUAGE, code)]
     summary.unreachable = [code for code in wanted if code not in reachable]
     for code in summary.unreachable:
         log.info("Skipping %s: no installed translation package leads from Swedish to it.", code)
+    records: list[tuple[str, ArticleFile | EventFile]] = []
     async with sessions() as session:
-        articles = [
-            article
-            for row in await list_articles(session=session, status=PublicationStatus.PUBLISHED)
-            if (article := await ARTICLES.read(session, row.slug)) is not None
-        ]
-    work = []
-    for article in articles:
+        for row in await list_articles(session=session, status=PublicationStatus.PUBLISHED):
+            if (article := await ARTICLES.read(session, row.slug)) is not None:
+                records.append(("article", article))
+        for event in await upcoming_events(session=session):
+            if (found := await EVENTS.read(session, event.slug)) is not None:
+                records.append(("event", found))
+    work: list[Item] = []
+    for entity, record in records:
         for code in reachable:
-            status = status_of(article, code)
-            existing = article.translations.get(code)
+            status = status_of(record, code)
+            existing = record.translations.get(code)
             if status == Status.OUTDATED and existing is not None and existing.status == TranslationStatus.REVIEWED:
                 summary.needs_review[code] += 1  # a person's text is never replaced by a machine's
             elif status in (Status.MISSING, Status.OUTDATED):
-                work.append((article, code))
+                work.append((entity, record, code))
     return work, summary
 
 
@@ -75,33 +81,44 @@ async def fill(
     languages: list[str] | None = None,
     progress: Callable[[], None] | None = None,
 ) -> FillSummary:
-    """Machine-translate every missing or outdated (machine) translation of published articles."""
+    """Machine-translate every missing or outdated (machine) translation of published articles and events."""
     work, summary = await plan(sessions, provider, languages)
-    for article, code in work:
-        source = article.translations[SOURCE_LANGUAGE]
+    for entity, record, code in work:
         try:
-            texts = [source.title, source.summary, source.body, *source.keywords]
-
-            async def machine(pieces: list[str], code: str = code) -> list[str]:
-                return await provider.translate(pieces, SOURCE_LANGUAGE, code)
-
-            title, summary_text, body, *keywords = await translate_markdown(texts, machine)
-            draft = TranslationFile(
-                status=TranslationStatus.MACHINE,
-                title=title or source.title,
-                summary=summary_text,
-                body=body,
-                keywords=keywords,
-            )
+            draft = await _draft(provider, record, code)
             async with sessions() as session, session.begin():
                 saved = await save_machine_translation(
-                    session=session, slug=article.slug, lang=code, text=draft, version=article.version, actor=ACTOR
+                    session=session,
+                    slug=record.slug,
+                    lang=code,
+                    text=draft,
+                    version=record.version,
+                    actor=ACTOR,
+                    entity=entity,
                 )
             if saved is not None:
                 summary.translated[code] += 1
-        except Exception as error:  # one failed article must not stop the others; it is reported
-            log.warning("Machine translation of an article into %s failed: %s", code, type(error).__name__)
-            summary.failed.append((article.slug, code, type(error).__name__))
+        except Exception as error:  # one failed text must not stop the others; it is reported
+            log.warning("Machine translation of an %s into %s failed: %s", entity, code, type(error).__name__)
+            summary.failed.append((record.slug, code, type(error).__name__))
         if progress is not None:
             progress()
     return summary
+
+
+async def _draft(
+    provider: TranslationProvider, record: ArticleFile | EventFile, code: str
+) -> TranslationFile | EventTranslationFile:
+    async def machine(pieces: list[str]) -> list[str]:
+        return await provider.translate(pieces, SOURCE_LANGUAGE, code)
+
+    source = record.translations[SOURCE_LANGUAGE]
+    if isinstance(source, EventTranslationFile):
+        title, body = await translate_markdown([source.title, source.body], machine)
+        return EventTranslationFile(status=TranslationStatus.MACHINE, title=title or source.title, body=body)
+    title, summary, body, *keywords = await translate_markdown(
+        [source.title, source.summary, source.body, *source.keywords], machine
+    )
+    return TranslationFile(
+        status=TranslationStatus.MACHINE, title=title or source.title, summary=summary, body=body, keywords=keywords
+    )
