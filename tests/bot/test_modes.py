@@ -58,12 +58,8 @@ async def _post(port: int, update: dict[str, Any], secret: str | None) -> int:
         return response.status
 
 
-@pytest.mark.parametrize("secret", [None, "wrong", ""])
-async def test_webhook_refuses_calls_without_the_secret(
-    tmp_path: Path, emulator: tuple[BotAPIEmulator, str], secret: str | None
-) -> None:
-    _, base_url = emulator
-    settings = Settings(
+def _webhook_settings(tmp_path: Path, base_url: str) -> Settings:
+    return Settings(
         data_dir=tmp_path,
         admin_port=_free_port(),
         telegram_token=TOKEN,
@@ -71,6 +67,14 @@ async def test_webhook_refuses_calls_without_the_secret(
         webhook_url="https://example.org/telegram/webhook",
         webhook_secret="s3cret-value",
     )
+
+
+@pytest.mark.parametrize("secret", [None, "wrong", ""])
+async def test_webhook_refuses_calls_without_the_secret(
+    tmp_path: Path, emulator: tuple[BotAPIEmulator, str], secret: str | None
+) -> None:
+    _, base_url = emulator
+    settings = _webhook_settings(tmp_path, base_url)
     task, stop = await _running(settings)
     try:
         assert await _post(settings.admin_port, {"update_id": 1}, secret) == 403
@@ -83,14 +87,7 @@ async def test_webhook_mode_registers_the_webhook_and_answers_updates(
     tmp_path: Path, emulator: tuple[BotAPIEmulator, str]
 ) -> None:
     api, base_url = emulator
-    settings = Settings(
-        data_dir=tmp_path,
-        admin_port=_free_port(),
-        telegram_token=TOKEN,
-        telegram_api_url=base_url,
-        webhook_url="https://example.org/telegram/webhook",
-        webhook_secret="s3cret-value",
-    )
+    settings = _webhook_settings(tmp_path, base_url)
     task, stop = await _running(settings)
     try:
         assert api.webhook == "https://example.org/telegram/webhook"
