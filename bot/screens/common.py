@@ -45,17 +45,8 @@ def language_name(code: str) -> str:
 def article_text(ctx: Context, article: ArticleView) -> str:
     """Title, body, and the facts a reader needs to trust it: language, source and when it was checked."""
     parts = [f"<b>{html(article.title)}</b>"]
-    if article.lang != ctx.lang and not (ctx.lang == "sv-x-easy" and article.lang == "sv"):
-        parts.append(
-            "<i>"
-            + html(
-                ctx._(
-                    "This text is not yet available in your language. It is shown in {language}.",
-                    language=language_name(article.lang),
-                )
-            )
-            + "</i>"
-        )
+    if fallback := not_in_language_note(ctx, article.lang):
+        parts.append(fallback)
     elif article.status == "machine":
         parts.append("<i>" + html(ctx._("Translated by machine, not yet checked by a person.")) + "</i>")
     if article.outdated and article.lang != "sv":
@@ -68,6 +59,16 @@ def article_text(ctx: Context, article: ArticleView) -> str:
         parts.append(markdown_to_html(article.body))
     parts.append(sourced(ctx, article.source, article.verified_at))
     return "\n\n".join(parts)
+
+
+def not_in_language_note(ctx: Context, shown: str) -> str:
+    """The note under a text shown in another language than the reader's (empty when it is theirs)."""
+    if shown == ctx.lang or (ctx.lang == "sv-x-easy" and shown == "sv"):
+        return ""
+    note = ctx._(
+        "This text is not yet available in your language. It is shown in {language}.", language=language_name(shown)
+    )
+    return f"<i>{html(note)}</i>"
 
 
 def sourced(ctx: Context, source: str, verified: date | None) -> str:

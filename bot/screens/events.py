@@ -6,7 +6,7 @@ from bot.context import Context
 from bot.render import html, markdown_to_html
 from bot.reply import Button, Notice, Reply
 from bot.routes import route
-from bot.screens.common import language_name, nav, stale, when
+from bot.screens.common import language_name, nav, not_in_language_note, stale, when
 from content.models import Event, Registration, RegistrationStatus
 from content.repository.events import (
     event_texts,
@@ -58,7 +58,10 @@ async def event_card(ctx: Context, slug: str, note: str = "") -> Reply:
     current = await seats(session=ctx.session, event=event)
     mine = await registration_of(session=ctx.session, event=event, user=ctx.user)
     lines = [f"<i>{html(note)}</i>\n"] if note else []
-    lines += [f"📅 <b>{html(text.title)}</b>", *_details(ctx, event, current, mine)]
+    lines.append(f"📅 <b>{html(text.title)}</b>")
+    if fallback_note := not_in_language_note(ctx, text.lang):
+        lines.append(fallback_note)
+    lines += _details(ctx, event, current, mine)
     if text.body:
         lines.append("\n" + markdown_to_html(text.body))
     buttons = []
