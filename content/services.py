@@ -50,9 +50,15 @@ class ContentServices:
     search: SearchIndex
     cache: ReadCache = field(default_factory=ReadCache)
 
-    async def ask(self, lang: str, question: str, limit: int = 5) -> list[Hit]:
-        """Answer a free-text question from published content, after catching up with content changes."""
+    async def ask(self, lang: str, question: str, limit: int = 5, session: AsyncSession | None = None) -> list[Hit]:
+        """Answer a free-text question from published content, after catching up with content changes.
+
+        A caller inside a transaction passes its session, so no second connection is taken from the pool.
+        """
         if self.search.generation < 0 or self.search.generation != self.cache.generation:
-            async with self.sessions() as session:
+            if session is not None:
                 await self.search.refresh(session)
+            else:
+                async with self.sessions() as own:
+                    await self.search.refresh(own)
         return self.search.search(lang, question, limit)

@@ -21,7 +21,7 @@ def ask_prompt(ctx: Context) -> Reply:
 
 async def answer(ctx: Context, question: str) -> Reply:
     """Search the published content; show the best answers as buttons, or say honestly that none fits."""
-    hits = await ctx.services.ask(ctx.lang, question, MAX_ANSWERS)
+    hits = await ctx.services.ask(ctx.lang, question, MAX_ANSWERS, session=ctx.session)
     await record_question(session=ctx.session, lang=ctx.lang, answer=hits[0].slug if hits else None, day=ctx.now.date())
     if not hits:
         text = "\n\n".join(
