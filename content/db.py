@@ -25,12 +25,6 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": 30})
-        # aiosqlite runs each connection in a thread of its own. SQLite serialises writes anyway, and every extra
-        # thread competes with the event loop for the interpreter lock: with two connections the bot's p99 latency
-        # under load was less than half of that with the default fifteen (benchmarks/bot_latency.py). Nothing
-        # holds one connection while waiting for another.
-        kwargs.setdefault("pool_size", 1)
-        kwargs.setdefault("max_overflow", 1)
     # Parameters can hold chat ids and message text: keep them out of logs and error messages.
     kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
