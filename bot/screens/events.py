@@ -19,6 +19,7 @@ from content.repository.people import follows
 from content.repository.places import list_municipalities
 from content.repository.registrations import Outcome, Seats, cancel, register, registration_of, seats
 from translations.catalogs import Translator
+from translations.languages import fallback_chain
 
 
 async def events(ctx: Context, which: str = "all") -> Reply:
@@ -131,6 +132,6 @@ async def seat_freed(ctx: Context, lang: str, slug: str) -> Reply:
     """The message to someone who moved up from the waiting list, in their own language."""
     t = Translator(lang)
     event = await get_event(session=ctx.session, slug=slug)
-    title = await event_title(session=ctx.session, event=event, chain=(lang, "en", "sv")) if event else slug
+    title = await event_title(session=ctx.session, event=event, chain=fallback_chain(lang)) if event else slug
     text = "🎉 " + html(t.gettext("A seat became free: you are now registered for {title}.", title=title))
     return Reply(text, [[Button(t.gettext("Show the event"), route("e", slug))]])

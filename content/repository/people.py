@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -130,11 +130,6 @@ async def forget_user(*, session: AsyncSession, user: BotUser) -> list[int]:
     await session.delete(user)
     await session.flush()
     return events
-
-
-async def count_users(*, session: AsyncSession) -> int:
-    """Return how many people use the bot."""
-    return int(await session.scalar(select(func.count()).select_from(BotUser)) or 0)
 
 
 async def record_question(*, session: AsyncSession, lang: str, answer: str | None, day: date) -> None:

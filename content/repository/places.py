@@ -73,8 +73,3 @@ async def list_municipalities(*, session: AsyncSession, region: str | None = Non
     if region is not None:
         query = query.join(Region).where(Region.slug == region)
     return list((await session.exec(query)).all())
-
-
-async def get_municipality(*, session: AsyncSession, slug: str) -> Municipality | None:
-    """Return the municipality with `slug`, or None."""
-    return await by_slug(session, Municipality, slug)
