@@ -30,8 +30,8 @@ class ArgosProvider:
 
     def __init__(self, packages_dir: Path, *, threads: int = 1) -> None:
         self.packages_dir = packages_dir
-        # On a small machine one thread per translation is far faster than CTranslate2's default (measured ~20×
-        # on 2 cores), and the work runs in a single worker thread so the bot and admin stay responsive.
+        # On a small machine one thread per translation is faster than CTranslate2's default (reported ~20× for real
+        # models on 2 cores), and the work runs in a single worker thread so the bot and admin stay responsive.
         self.threads = threads
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="argos")
         self._installed: tuple[str, ...] | None = None
