@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -26,13 +28,25 @@ class ReadCache:
 
     generation: int = -1
     values: dict[Hashable, Any] = field(default_factory=dict)
+    recheck: float = 0.0
+    """Seconds between two looks at the content generation: a change made by another process reaches this one
+    at most that late. 0 looks on every call."""
+    checked: float = -math.inf
 
     async def follow(self, session: AsyncSession) -> None:
         """Forget everything if content changed since the cached values were read (one indexed query)."""
+        now = time.monotonic()
+        if now - self.checked < self.recheck:
+            return
+        self.checked = now
         generation = await content_generation(session=session)
         if generation != self.generation:
             self.values.clear()
             self.generation = generation
+
+    def changed(self) -> None:
+        """Content was changed in this process: look at the generation on the next call, whatever `recheck` says."""
+        self.checked = -math.inf
 
     async def get(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
         """Return the cached value for `key`, loading it on first use."""

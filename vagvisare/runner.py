@@ -15,12 +15,13 @@ from bot.channels import telegram
 from bot.channels.web import add_web_channel
 from bot.channels.webhook import add_webhook_route
 from bot.conversation import Conversation
-from content.services import ContentServices
+from content.services import ContentServices, ReadCache
 from vagvisare.settings import Settings
 from vagvisare.startup import database, search_index
 
 log = logging.getLogger(__name__)
 
+CONTENT_RECHECK = 1.0  # seconds: an edit made by another process reaches this one's bot within a second
 BOT_SETUP_HELP = """\
 No Telegram token is set, so the bot is not started. To run the bot:
   1. In Telegram, open @BotFather, send /newbot and follow the steps; it gives you a token.
@@ -43,8 +44,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
 
 async def _serve(settings: Settings, stop: asyncio.Event) -> None:
     settings.ensure_secret_key()
-    async with database(settings) as sessions:
-        services = ContentServices(sessions=sessions, search=await search_index(sessions))
+    async with database(settings, migrate_in_child=True) as sessions:
+        services = ContentServices(
+            sessions=sessions, search=await search_index(sessions), cache=ReadCache(recheck=CONTENT_RECHECK)
+        )
         app = create_app(settings, services)
         add_web_channel(app, Conversation(services))
         bot = _bot(settings, services, app)

@@ -18,10 +18,15 @@ log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
-async def database(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Migrate the database to the newest schema, load the starter content if it is empty, yield sessions."""
+async def database(
+    settings: Settings, *, migrate_in_child: bool = False
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Migrate the database to the newest schema, load the starter content if it is empty, yield sessions.
+
+    A long-running server migrates in a child process (`migrate_in_child`) and so never loads Alembic.
+    """
     url = settings.effective_database_url
-    await migrate(url)
+    await migrate(url, in_child=migrate_in_child)
     async with open_database(url) as sessions:
         if settings.load_starter_content and not await has_content(sessions):
             summary = await load_repository(sessions, actor="starter-content")

@@ -28,6 +28,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.http import AiohttpRequest
 from bot.conversation import COMMANDS, Conversation
 from bot.reminders import send_reminders
 from bot.render import split_message
@@ -52,20 +53,23 @@ COMMAND_HELP = {
 
 
 def build_application(
-    *, token: str, base_url: str, conversation: Conversation, webhook: bool = False, **builder_options: Any
+    *, token: str, base_url: str, conversation: Conversation, webhook: bool = False, timeout: float = 5.0
 ) -> Application:
-    """Build the python-telegram-bot Application (polling by default; no updater for webhooks)."""
+    """Build the python-telegram-bot Application (polling by default; no updater for webhooks).
+
+    `timeout` bounds connecting to the Bot API and each wait for its answer (a long poll adds its poll timeout).
+    """
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
+        .request(AiohttpRequest(connection_pool_size=64, read_timeout=timeout, connect_timeout=timeout))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=timeout, connect_timeout=timeout))
         .concurrent_updates(64)
         # Waits out a 429's retry_after, then retries. Answers to people are not throttled in advance (every
         # request would count, callback answers included); broadcasts keep their own global rate.
         .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
     )
-    for name, value in builder_options.items():
-        builder = getattr(builder, name)(value)
     if webhook:
         builder = builder.updater(None)
     application = builder.build()

@@ -55,9 +55,7 @@ async def test_a_request_telegram_never_answers_times_out_and_the_bot_recovers(
     emulator: tuple[BotAPIEmulator, str], services: ContentServices
 ) -> None:
     api, base_url = emulator
-    application = build_application(
-        token=TOKEN, base_url=base_url, conversation=Conversation(services), read_timeout=1, write_timeout=1
-    )
+    application = build_application(token=TOKEN, base_url=base_url, conversation=Conversation(services), timeout=1)
     await telegram.start(application, poll_timeout=1, poll_interval=0)
     try:
         chat = Chat(api, 5005)

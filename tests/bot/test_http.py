@@ -1,0 +1,103 @@
+"""python-telegram-bot's requests over aiohttp: forms, files, errors and timeouts reach the bot as Telegram errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+from telegram import Bot, InputFile
+from telegram.error import BadRequest, NetworkError, TimedOut
+
+from bot.channels.http import AiohttpRequest
+
+TOKEN = "123:abc"
+ME = {"id": 1, "is_bot": True, "first_name": "Test", "username": "test_bot"}
+MESSAGE = {"message_id": 7, "date": 0, "chat": {"id": 42, "type": "private"}}
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[tuple[str, list[dict[str, object]]]]:
+    seen: list[dict[str, object]] = []
+
+    async def method(request: web.Request) -> web.Response:
+        name = request.match_info["method"]
+        if name == "getMe":
+            return web.json_response({"ok": True, "result": ME})
+        if name == "sendDocument":
+            form = await request.post()
+            upload = form["document"]
+            assert isinstance(upload, web.FileField)
+            seen.append({"chat_id": form["chat_id"], "filename": upload.filename, "body": upload.file.read()})
+            return web.json_response({"ok": True, "result": MESSAGE})
+        if name == "sendMessage":
+            form = await request.post()
+            seen.append(dict(form))
+            if form["text"] == "slow":
+                await asyncio.sleep(5)
+            if form["text"] == "bad":
+                return web.json_response(
+                    {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}, status=400
+                )
+            return web.json_response({"ok": True, "result": MESSAGE | {"text": form["text"]}})
+        return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", method)
+    runner = web.AppRunner(app, handler_cancellation=True)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}/bot", seen
+    finally:
+        await runner.cleanup()
+
+
+def _bot(base_url: str, timeout: float = 5.0) -> Bot:
+    return Bot(TOKEN, base_url=base_url, request=AiohttpRequest(read_timeout=timeout, connect_timeout=timeout))
+
+
+async def test_parameters_go_form_encoded_with_non_strings_as_json(
+    server: tuple[str, list[dict[str, object]]],
+) -> None:
+    base_url, seen = server
+    async with _bot(base_url) as bot:
+        sent = await bot.send_message(42, "Hej", reply_markup=None, disable_notification=True)
+    assert sent.text == "Hej"
+    assert seen[-1]["chat_id"] == "42"
+    assert json.loads(str(seen[-1]["disable_notification"])) is True
+
+
+async def test_files_go_as_multipart(server: tuple[str, list[dict[str, object]]]) -> None:
+    base_url, seen = server
+    async with _bot(base_url) as bot:
+        await bot.send_document(42, InputFile(b"poster", filename="poster.pdf"))
+    assert seen[-1] == {"chat_id": "42", "filename": "poster.pdf", "body": b"poster"}
+
+
+async def test_telegram_errors_timeouts_and_unreachable_servers_become_telegram_errors(
+    server: tuple[str, list[dict[str, object]]],
+) -> None:
+    base_url, _ = server
+    async with _bot(base_url, timeout=0.5) as bot:
+        with pytest.raises(BadRequest, match="Chat not found"):
+            await bot.send_message(42, "bad")
+        with pytest.raises(TimedOut):
+            await bot.send_message(42, "slow")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    with pytest.raises(NetworkError):
+        async with _bot(f"http://127.0.0.1:{closed}/bot") as bot:
+            await bot.get_me()
+
+
+async def test_a_request_before_initialize_is_refused() -> None:
+    request = AiohttpRequest()
+    with pytest.raises(NetworkError, match="not initialized"):
+        await request.post("http://127.0.0.1:9/bot/getMe")
