@@ -1,62 +1,65 @@
-"""The admin web application: for now a status page and a health check for operators."""
+"""The admin web application: `create_app(settings, services)` builds it; views live in `admin/views/`."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from html import escape
+import hashlib
+import warnings
+from pathlib import Path
 
 from aiohttp import web
-from sqlmodel import func, select
+from aiohttp_session import setup as setup_sessions
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+from sqlmodel import select
 
-from content.models import Article, Municipality, PublicationStatus
+from admin import auth
+from admin.access import Handler, allow
+from admin.render import PROVIDER, SERVICES, SETTINGS, THROTTLE, render, setup_templates
+from admin.security import SECURITY_HEADERS, LoginThrottle
+from admin.views import ALL_VIEWS
 from content.services import ContentServices
+from translations.machine.provider import TranslationProvider
 from vagvisare.settings import Settings
 
-SERVICES = web.AppKey("services", ContentServices)
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-}
+# aiohttp-session keeps its storage under a string request key; aiohttp 3.13+ prefers typed keys.
+warnings.filterwarnings("ignore", category=web.NotAppKeyWarning, module="aiohttp_session")
+COOKIE = "vagvisare_admin"
+SESSION_HOURS = 12
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Add the security headers to every response."""
-    response = await handler(request)
+    """Add the security headers to every response; session cookies are `Secure` when served over HTTPS."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:
+        error.headers.update(SECURITY_HEADERS)
+        _secure_cookies(request, error)
+        raise
     response.headers.update(SECURITY_HEADERS)
+    _secure_cookies(request, response)
     return response
 
 
-async def status_page(request: web.Request) -> web.Response:
-    """Show that the service runs and what content it serves."""
-    services = request.app[SERVICES]
-    async with services.sessions() as session:
-        articles = await session.scalar(select(func.count()).select_from(Article)) or 0
-        published = (
-            await session.scalar(
-                select(func.count()).select_from(Article).where(Article.status == PublicationStatus.PUBLISHED)
-            )
-            or 0
-        )
-        municipalities = await session.scalar(select(func.count()).select_from(Municipality)) or 0
-    body = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Vägvisare</title>
-<style>body{{font:1.1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#111}}
-code{{background:#eee;padding:0 .2em}}</style></head>
-<body><h1>Vägvisare is running</h1>
-<p>Content: {int(articles)} articles ({int(published)} published) about {int(municipalities)} municipalities.</p>
-<p>Content is edited as files in <code>content/data/</code> and loaded with
-<code>vagvisare content load</code>; try the search with
-<code>vagvisare ask --lang en {escape('"How do I learn Swedish?"')}</code>.</p>
-<p>The editing tool for content editors is not part of this version yet.</p>
-</body></html>"""
-    return web.Response(text=body, content_type="text/html")
+def _secure_cookies(request: web.Request, response: web.StreamResponse) -> None:
+    settings = request.app[SETTINGS]
+    if request.secure or (settings.admin_url or "").startswith("https://"):
+        for morsel in response.cookies.values():
+            morsel["secure"] = True
 
 
+@web.middleware
+async def error_pages(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A page that does not exist gets a page that says so, in the admin's language."""
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        if request.path.startswith(("/static/", "/try/api", "/telegram/")):
+            raise
+        return await render(request, "error.html", {"message": "There is no such page."}, status=404)
+
+
+@allow(public=True, csrf=False)
 async def health(request: web.Request) -> web.Response:
     """Answer load balancers and monitoring: the database answers and the search index is built."""
     services = request.app[SERVICES]
@@ -65,10 +68,34 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "content_generation": services.search.generation})
 
 
-def create_app(settings: Settings, services: ContentServices) -> web.Application:
-    """Build the admin application."""
-    app = web.Application(middlewares=[security_headers])
+def session_key(settings: Settings) -> bytes:
+    """The 32-byte key that encrypts and signs session cookies, derived from the service's secret key."""
+    return hashlib.sha256(("admin-session:" + settings.ensure_secret_key()).encode()).digest()
+
+
+def create_app(
+    settings: Settings, services: ContentServices, provider: TranslationProvider | None = None
+) -> web.Application:
+    """Build the admin application (`provider`: machine translation; default Argos, loaded on first use)."""
+    app = web.Application(middlewares=[security_headers], client_max_size=32 * 1024 * 1024)
     app[SERVICES] = services
-    app.router.add_get("/", status_page)
+    app[SETTINGS] = settings
+    app[THROTTLE] = LoginThrottle()
+    app[PROVIDER] = provider
+    storage = EncryptedCookieStorage(
+        session_key(settings),
+        cookie_name=COOKIE,
+        max_age=SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="Lax",
+    )
+    setup_sessions(app, storage)
+    app.middlewares.append(error_pages)
+    app.middlewares.append(auth.authenticate)
+    setup_templates(app)
     app.router.add_get("/healthz", health)
+    app.router.add_static("/static/", STATIC, name="static", append_version=True)
+    app.router.add_routes(auth.routes)
+    for view in ALL_VIEWS:
+        app.router.add_routes(view)
     return app

@@ -10,10 +10,13 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from admin.access import ALL_ROLES, Access, declare
 from admin.app import create_app
+from admin.auth import FIRST_ADMIN, ensure_administrator
 from bot.channels import telegram
+from bot.channels.web import API_PATH as WEB_CHANNEL_PATH
 from bot.channels.web import add_web_channel
-from bot.channels.webhook import add_webhook_route
+from bot.channels.webhook import WEBHOOK_PATH, add_webhook_route
 from bot.conversation import Conversation
 from content.services import ContentServices, ReadCache
 from vagvisare.settings import Settings
@@ -22,6 +25,12 @@ from vagvisare.startup import database, search_index
 log = logging.getLogger(__name__)
 
 CONTENT_RECHECK = 1.0  # seconds: an edit made by another process reaches this one's bot within a second
+FIRST_ADMIN_HELP = """\
+Created the administrator account (shown only this once):
+  e-mail address: {email}
+  password:       {password}
+Log in at {address} and choose your own password under your address at the top right;
+`vagvisare users add EMAIL --role editor` creates accounts for your editors."""
 BOT_SETUP_HELP = """\
 No Telegram token is set, so the bot is not started. To run the bot:
   1. In Telegram, open @BotFather, send /newbot and follow the steps; it gives you a token.
@@ -50,12 +59,17 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
         )
         app = create_app(settings, services)
         add_web_channel(app, Conversation(services))
+        declare(app, WEB_CHANNEL_PATH, Access(roles=ALL_ROLES))  # "Try the bot" is for logged-in staff
         bot = _bot(settings, services, app)
+        password = await ensure_administrator(sessions)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         try:
             await web.TCPSite(runner, settings.admin_host, settings.admin_port).start()
-            print(f"Vägvisare is running. Admin: http://{settings.admin_host}:{settings.admin_port}/", flush=True)
+            address = f"http://{settings.admin_host}:{settings.admin_port}/"
+            print(f"Vägvisare is running. Admin: {address}", flush=True)
+            if password is not None:
+                print(FIRST_ADMIN_HELP.format(email=FIRST_ADMIN, password=password, address=address), flush=True)
             if bot is None:
                 print(BOT_SETUP_HELP, flush=True)
             else:
@@ -80,6 +94,7 @@ def _bot(settings: Settings, services: ContentServices, app: web.Application) ->
     )
     if settings.webhook_url is not None:
         add_webhook_route(app, bot, settings.effective_webhook_secret)
+        declare(app, WEBHOOK_PATH, Access(public=True, csrf=False))  # Telegram's secret header guards it
     return bot
 
 

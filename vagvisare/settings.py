@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     )
     admin_host: str = Field("127.0.0.1", description="Address the admin web tool listens on.")
     admin_port: int = Field(8080, ge=1, le=65535, description="Port the admin web tool listens on.")
+    admin_url: str | None = Field(
+        None,
+        description="Public address of the admin when it is served through a reverse proxy "
+        "(`https://...` makes session cookies `Secure`).",
+    )
     secret_key: SecretStr | None = Field(
         None,
         description="Key for signing and encrypting admin sessions. "

@@ -1,0 +1,142 @@
+"""Logging in and out: argon2 hashes, fresh sessions, CSRF on every change, throttling, headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from yarl import URL
+
+from admin.app import COOKIE
+from admin.auth import ensure_administrator
+from admin.passwords import verify_password
+from content.models import Role
+from content.repository.accounts import find_account, list_accounts
+from tests.admin.conftest import PASSWORD, Client, Login
+
+
+async def test_an_anonymous_visitor_is_sent_to_the_login_page(client: Callable[[], Client]) -> None:
+    visitor = client()
+    response = await visitor.response("GET", "/articles?kind=faq", allow_redirects=False)
+    assert response.status == 302
+    location = URL(response.headers["Location"])
+    assert (location.path, location.query["next"]) == ("/login", "/articles?kind=faq")
+
+
+async def test_login_with_the_right_password_shows_the_overview_and_logout_ends_the_session(
+    login_as: Login,
+) -> None:
+    editor = await login_as(Role.EDITOR)
+    status, page = await editor.get("/")
+    assert status == 200
+    assert "editor-0@example.org" in page
+    status, page = await editor.post("/logout")
+    assert "/login" in page or status == 200
+    response = await editor.response("GET", "/", allow_redirects=False)
+    assert response.status == 302
+
+
+async def test_a_wrong_password_or_unknown_address_gets_the_same_polite_answer(
+    client: Callable[[], Client], login_as: Login
+) -> None:
+    await login_as(Role.EDITOR)
+    visitor = client()
+    wrong_password = await visitor.login("editor-0@example.org", "not the password")
+    unknown = await visitor.login("nobody@example.org", PASSWORD)
+    assert wrong_password[0] == unknown[0] == 401
+    assert "Wrong e-mail address or password." in wrong_password[1]
+    assert "Wrong e-mail address or password." in unknown[1]
+
+
+async def test_logging_in_starts_a_new_session(client: Callable[[], Client], login_as: Login) -> None:
+    await login_as(Role.EDITOR)
+    visitor = client()
+    await visitor.get("/login")
+    before = visitor.http.cookie_jar.filter_cookies(URL(visitor.base))[COOKIE].value
+    token_before = visitor.token
+    await visitor.login("editor-0@example.org")
+    after = visitor.http.cookie_jar.filter_cookies(URL(visitor.base))[COOKIE].value
+    assert after != before
+    assert visitor.token != token_before
+
+
+async def test_a_change_without_the_csrf_token_is_refused(login_as: Login) -> None:
+    editor = await login_as(Role.EDITOR)
+    status, page = await editor.post("/logout", csrf=False)
+    assert status == 403
+    assert "expired" in page
+    status, _ = await editor.post("/logout", {"csrf_token": "forged"}, csrf=False)
+    assert status == 403
+    assert (await editor.get("/"))[0] == 200  # still logged in
+
+
+async def test_repeated_failures_are_throttled_even_with_the_right_password_then(
+    client: Callable[[], Client], login_as: Login
+) -> None:
+    await login_as(Role.EDITOR)
+    visitor = client()
+    for _ in range(5):
+        assert (await visitor.login("editor-0@example.org", "guess"))[0] == 401
+    status, page = await visitor.login("editor-0@example.org")
+    assert status == 429
+    assert "Too many failed attempts" in page
+
+
+async def test_pages_carry_security_headers_and_cookies_are_http_only(client: Callable[[], Client]) -> None:
+    visitor = client()
+    response = await visitor.response("GET", "/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "'unsafe-inline'" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+async def test_a_login_only_follows_a_next_page_on_this_site(client: Callable[[], Client], login_as: Login) -> None:
+    await login_as(Role.EDITOR)
+    visitor = client()
+    await visitor.get("/login")
+    response = await visitor.response(
+        "POST",
+        "/login",
+        data={
+            "email": "editor-0@example.org",
+            "password": PASSWORD,
+            "next": "//evil.example/",
+            "csrf_token": visitor.token,
+        },
+        allow_redirects=False,
+    )
+    assert response.headers["Location"] == "/"
+
+
+async def test_the_interface_speaks_swedish_by_default_and_english_on_request(client: Callable[[], Client]) -> None:
+    visitor = client()
+    _, page = await visitor.get("/login")
+    assert 'lang="sv"' in page
+    assert "Logga in" in page
+    _, page = await visitor.post("/language", {"lang": "en", "next": "/login"})
+    assert 'lang="en"' in page
+    assert "Log in" in page
+
+
+async def test_the_first_start_creates_one_administrator_with_a_random_password(
+    admin_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # The starter database has no accounts yet.
+    password = await ensure_administrator(admin_sessions)
+    assert password is not None
+    assert len(password) >= 16
+    assert await ensure_administrator(admin_sessions) is None  # only once
+    async with admin_sessions() as session:
+        accounts = await list_accounts(session=session)
+        admin = await find_account(session=session, email="ADMIN@localhost")
+    assert [a.role for a in accounts] == [Role.ADMINISTRATOR]
+    assert admin is not None
+    assert verify_password(admin.password_hash, password)
+    assert password not in admin.password_hash
