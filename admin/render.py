@@ -59,6 +59,17 @@ def actor_of(request: web.Request) -> str:
     return account_of(request).email
 
 
+async def flash(request: web.Request, message: str, kind: str = "ok", **values: object) -> None:
+    """Show `message` (an English message id with `{name}` placeholders) on the next page this browser sees."""
+    session = await get_session(request)
+    session["flashes"] = [*session.get("flashes", []), [kind, message, {k: str(v) for k, v in values.items()}]]
+
+
+def redirect(location: str) -> web.HTTPSeeOther:
+    """The answer to a successful form: go to `location` (303, so reloading does not post again)."""
+    return web.HTTPSeeOther(location)
+
+
 async def render(
     request: web.Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> web.Response:
@@ -69,7 +80,9 @@ async def render(
     request[LANG] = lang
     t = admin_translator(lang)
     account: EditorAccount | None = request.get(ACCOUNT)
+    flashes = [(kind, t.gettext(message, **values)) for kind, message, values in session.pop("flashes", [])]
     values: dict[str, Any] = {
+        "flashes": flashes,
         "_": t.gettext,
         "ngettext": t.ngettext,
         "lang": lang,
