@@ -7,7 +7,7 @@ from datetime import date, datetime
 from babel.dates import format_date, format_datetime
 
 from bot.context import Context
-from bot.render import html, isolate, markdown_to_html
+from bot.render import html, isolate, markdown_to_html, rtl_html
 from bot.reply import Button, Reply
 from bot.routes import route
 from content.events_time import SWEDEN
@@ -44,7 +44,8 @@ def language_name(code: str) -> str:
 
 def article_text(ctx: Context, article: ArticleView) -> str:
     """Title, body, and the facts a reader needs to trust it: language, source and when it was checked."""
-    parts = [f"<b>{html(article.title)}</b>"]
+    rtl = BY_CODE[article.lang].rtl if article.lang in BY_CODE else False
+    parts = [f"<b>{rtl_html(article.title, rtl)}</b>"]
     if fallback := not_in_language_note(ctx, article.lang):
         parts.append(fallback)
     elif article.status == "machine":
@@ -54,9 +55,9 @@ def article_text(ctx: Context, article: ArticleView) -> str:
     if article.example:
         parts.append("<i>" + html(ctx._("Example content: not real information.")) + "</i>")
     if article.summary:
-        parts.append(html(article.summary))
+        parts.append(rtl_html(article.summary, rtl))
     if article.body:
-        parts.append(markdown_to_html(article.body))
+        parts.append(markdown_to_html(article.body, rtl=rtl))
     parts.append(sourced(ctx, article.source, article.verified_at))
     return "\n\n".join(parts)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Context
-from bot.render import html, markdown_to_html
+from bot.render import html, markdown_to_html, rtl_html
 from bot.reply import Button, Notice, Reply
 from bot.routes import route
 from bot.screens.common import language_name, nav, not_in_language_note, stale, when
@@ -19,7 +19,7 @@ from content.repository.people import follows
 from content.repository.places import list_municipalities
 from content.repository.registrations import Outcome, Seats, cancel, register, registration_of, seats
 from translations.catalogs import Translator
-from translations.languages import fallback_chain
+from translations.languages import BY_CODE, fallback_chain
 
 
 async def events(ctx: Context, which: str = "all") -> Reply:
@@ -59,12 +59,13 @@ async def event_card(ctx: Context, slug: str, note: str = "") -> Reply:
     current = await seats(session=ctx.session, event=event)
     mine = await registration_of(session=ctx.session, event=event, user=ctx.user)
     lines = [f"<i>{html(note)}</i>\n"] if note else []
-    lines.append(f"📅 <b>{html(text.title)}</b>")
+    rtl = BY_CODE[text.lang].rtl if text.lang in BY_CODE else False
+    lines.append(f"📅 <b>{rtl_html(text.title, rtl)}</b>")
     if fallback_note := not_in_language_note(ctx, text.lang):
         lines.append(fallback_note)
     lines += _details(ctx, event, current, mine)
     if text.body:
-        lines.append("\n" + markdown_to_html(text.body))
+        lines.append("\n" + markdown_to_html(text.body, rtl=rtl))
     buttons = []
     if mine is not None:
         buttons.append([Button("❌ " + ctx._("Cancel my registration"), route("unreg", event.slug))])

@@ -23,10 +23,23 @@ def test_content_cannot_inject_markup() -> None:
     check_html(html)
 
 
+def test_latin_names_and_numbers_in_right_to_left_text_are_isolated() -> None:
+    html = markdown_to_html("اتصل بـ 0771-219 219 أو اذهب إلى Umeå kommun (SFI).", rtl=True)
+    assert "\u20680771-219 219\u2069" in html
+    assert "\u2068Umeå kommun\u2069 (\u2068SFI\u2069)." in html
+    assert markdown_to_html("Ring 0771-219 219") == "Ring 0771-219 219"  # left-to-right text is left alone
+
+
+def test_isolation_never_touches_markup_or_links() -> None:
+    html = markdown_to_html("راجع [Migrationsverket](https://www.migrationsverket.se) و `code 1`", rtl=True)
+    assert '<a href="https://www.migrationsverket.se">\u2068Migrationsverket\u2069</a>' in html
+    assert "<code>code 1</code>" in html
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=600))
-def test_any_text_renders_to_html_that_telegram_accepts(source: str) -> None:
-    html = markdown_to_html(source)
+@given(st.text(max_size=600), st.booleans())
+def test_any_text_renders_to_html_that_telegram_accepts(source: str, rtl: bool) -> None:
+    html = markdown_to_html(source, rtl=rtl)
     if html.strip():
         check_html(html)
 
