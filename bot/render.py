@@ -35,7 +35,7 @@ def html(text: str) -> str:
 # A left-to-right run inside right-to-left text: Latin words and numbers with the spaces and punctuation between
 # them ("Umeå kommun", "0771-219 219", "SFI"). Unisolated, the bidi algorithm reorders such runs: a phone number
 # "0771-219 219" shows as "219 0771-219", and brackets or full stops next to a name jump to the wrong side.
-LTR_RUN = re.compile(r"[0-9A-Za-zÀ-ɏ](?:[0-9A-Za-zÀ-ɏ .,:/'’+&\-]*[0-9A-Za-zÀ-ɏ])?")
+LTR_RUN = re.compile(r"[0-9A-Za-zÀ-ɏ](?:[0-9A-Za-zÀ-ɏ .,:;/'’+&%–—!?\-]*[0-9A-Za-zÀ-ɏ])?")
 
 
 def isolate_ltr(text: str) -> str:

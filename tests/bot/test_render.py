@@ -27,6 +27,7 @@ def test_latin_names_and_numbers_in_right_to_left_text_are_isolated() -> None:
     html = markdown_to_html("اتصل بـ 0771-219 219 أو اذهب إلى Umeå kommun (SFI).", rtl=True)
     assert "\u20680771-219 219\u2069" in html
     assert "\u2068Umeå kommun\u2069 (\u2068SFI\u2069)." in html
+    assert "\u2068Sfi – lär dig svenska\u2069" in markdown_to_html("درس Sfi – lär dig svenska", rtl=True)
     assert markdown_to_html("Ring 0771-219 219") == "Ring 0771-219 219"  # left-to-right text is left alone
 
 
