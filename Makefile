@@ -36,6 +36,11 @@ catalogues: $(STAMP)
 		$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/bot.pot \
 			-o $$dir/LC_MESSAGES/bot.po -l $$(basename $$dir | cut -d- -f1) -D bot; \
 	done
+	$(BIN)/pybabel extract -F translations/admin-babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 -k flash:2 \
+		-k refuse:3 --no-location --sort-output --project=Vägvisare --copyright-holder=Vägvisare \
+		-o translations/admin.pot admin
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/admin.pot \
+		-o translations/locale/sv/LC_MESSAGES/admin.po -l sv -D admin
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

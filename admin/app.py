@@ -17,6 +17,7 @@ from admin.render import PROVIDER, SERVICES, SETTINGS, THROTTLE, render, setup_t
 from admin.security import SECURITY_HEADERS, LoginThrottle
 from admin.views import ALL_VIEWS
 from content.services import ContentServices
+from translations.catalogs import N_
 from translations.machine.provider import TranslationProvider
 from vagvisare.settings import Settings
 
@@ -56,7 +57,7 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
     except web.HTTPNotFound:
         if request.path.startswith(("/static/", "/try/api", "/telegram/")):
             raise
-        return await render(request, "error.html", {"message": "There is no such page."}, status=404)
+        return await render(request, "error.html", {"message": N_("There is no such page.")}, status=404)
 
 
 @allow(public=True, csrf=False)

@@ -16,6 +16,7 @@ from admin.render import ACCOUNT, LANG, SERVICES, THROTTLE, render, translator
 from admin.security import SAFE_METHODS, csrf_ok
 from content.models import EditorAccount, Role
 from content.repository.accounts import count_accounts, create_account, find_account, get_account, update_account
+from translations.catalogs import N_
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -43,19 +44,19 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
             account = None
     request[ACCOUNT] = account
     if access.csrf and request.method not in SAFE_METHODS and not await csrf_ok(request, session):
-        return await _refuse(request, 403, "The form had expired. Go back, reload the page and try again.")
+        return await refuse(request, 403, "The form had expired. Go back, reload the page and try again.")
     if access.public:
         return await handler(request)
     if account is None:
         if request.method in SAFE_METHODS and request.headers.get("Accept", "").find("json") < 0:
             raise web.HTTPFound(f"/login?next={quote(request.path_qs)}")
-        return await _refuse(request, 401, "Log in first.")
+        return await refuse(request, 401, "Log in first.")
     if account.role not in access.roles:
-        return await _refuse(request, 403, "Your role does not allow this page. Ask an administrator.")
+        return await refuse(request, 403, "Your role does not allow this page. Ask an administrator.")
     return await handler(request)
 
 
-async def _refuse(request: web.Request, status: int, message: str) -> web.StreamResponse:
+async def refuse(request: web.Request, status: int, message: str) -> web.StreamResponse:
     if "json" in request.headers.get("Accept", "") or request.content_type == "application/json":
         return web.json_response({"error": translator(request).gettext(message)}, status=status)
     response = await render(request, "error.html", {"message": message}, status=status)
@@ -91,7 +92,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     client = f"client:{request.remote}"
     context: dict[str, Any] = {"next": target, "email": email}
     if throttle.blocked(email, client):
-        context["error"] = "Too many failed attempts. Wait 15 minutes and try again."
+        context["error"] = N_("Too many failed attempts. Wait 15 minutes and try again.")
         return await render(request, "login.html", context, status=429)
     async with request.app[SERVICES].sessions() as db, db.begin():
         account = await find_account(session=db, email=email) if email else None
@@ -99,7 +100,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         if not valid or account is None or not account.active:
             throttle.failed(email, client)
             log.info("A login failed.")
-            context["error"] = "Wrong e-mail address or password."
+            context["error"] = N_("Wrong e-mail address or password.")
             return await render(request, "login.html", context, status=401)
         if needs_rehash(account.password_hash):
             await update_account(session=db, account=account, actor="system", password_hash=hash_password(password))
@@ -137,6 +138,10 @@ async def ensure_administrator(request_sessions: Any) -> str | None:
             return None
         password = random_password()
         await create_account(
-            session=db, email=FIRST_ADMIN, password_hash=hash_password(password), role=Role.ADMINISTRATOR, actor="system"
+            session=db,
+            email=FIRST_ADMIN,
+            password_hash=hash_password(password),
+            role=Role.ADMINISTRATOR,
+            actor="system",
         )
     return password

@@ -15,8 +15,8 @@ from admin.security import LoginThrottle, csrf_token
 from content.models import EditorAccount, Role
 from content.services import ContentServices
 from translations.catalogs import Translator
-from translations.machine.provider import TranslationProvider
 from translations.languages import LANGUAGES as CONTENT_LANGUAGES
+from translations.machine.provider import TranslationProvider
 from vagvisare.settings import Settings
 
 SERVICES = web.AppKey("services", ContentServices)

@@ -19,15 +19,23 @@ from translations.catalogs import catalogue_path
 from translations.languages import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = {"bot": ROOT / "bot"}
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+# Where each domain's strings live, and how Babel finds them (Python, and the admin's Jinja templates).
+DOMAINS = {
+    "bot": (ROOT / "bot", [("**.py", "python")]),
+    "admin": (ROOT / "admin", [("**.py", "python"), ("templates/**.html", "jinja2")]),
+}
+# The admin speaks Swedish and English (the message ids); the bot speaks every registry language.
+ADMIN_LANGUAGES = ("sv",)
+# `flash(request, message)` and `refuse(request, status, message)` take message ids too.
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "flash": (2,), "refuse": (3,)}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def code_messages(domain: str) -> set[str]:
     """Return the message ids the code of `domain` uses."""
+    directory, method_map = DOMAINS[domain]
     found = set()
-    for _, _, message, _, _ in extract_from_dir(str(DOMAINS[domain]), keywords=KEYWORDS):
+    for _, _, message, _, _ in extract_from_dir(str(directory), method_map=method_map, keywords=KEYWORDS):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
 
@@ -47,14 +55,14 @@ def problems(domain: str = "bot") -> list[str]:
         missing, extra = sorted(used - ids)[:3], sorted(ids - used)[:3]
         found.append(f"{template.name} is out of date (missing {missing}, unused {extra}): run `make catalogues`")
     for language in LANGUAGES:
-        if language.code == "en":
+        if language.code == "en" or (domain == "admin" and language.code not in ADMIN_LANGUAGES):
             continue  # English is the message ids themselves
         path = catalogue_path(language.code, domain)
         if not path.exists():
             found.append(f"{language.code}: no catalogue at {path.relative_to(ROOT)}")
             continue
         found += [f"{language.code}: {p}" for p in _catalogue_problems(_load(path), used, language.ui_complete)]
-    return found
+    return [f"{domain}: {problem}" for problem in found]
 
 
 def _catalogue_problems(catalog: Catalog, used: set[str], complete: bool) -> list[str]:
@@ -85,7 +93,7 @@ def _catalogue_problems(catalog: Catalog, used: set[str], complete: bool) -> lis
 
 
 def main() -> int:
-    found = problems()
+    found = [problem for domain in DOMAINS for problem in problems(domain)]
     for problem in found:
         print(problem, file=sys.stderr)
     print("Catalogues OK." if not found else f"{len(found)} problem(s) in the catalogues.")

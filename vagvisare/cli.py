@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -31,9 +31,11 @@ app = typer.Typer(
 content_app = typer.Typer(help="Load and export the content repository (YAML files).", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 translations_app = typer.Typer(help="Machine translation packages (Argos Translate).", no_args_is_help=True)
+users_app = typer.Typer(help="Admin accounts: add, list, new password, deactivate.", no_args_is_help=True)
 app.add_typer(content_app, name="content")
 app.add_typer(translations_app, name="translations")
 app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
 
 
 def _settings() -> Settings:
@@ -288,6 +290,115 @@ def eval_command(
         for lang, tally in per_lang.items():
             for miss in tally.misses:
                 typer.echo(f"{lang}: {json.dumps(miss, ensure_ascii=False)}")
+
+
+def _role(value: str) -> str:
+    from content.models import Role
+
+    if value not in {role.value for role in Role}:
+        raise typer.BadParameter(f"unknown role {value!r}; choose one of {', '.join(role.value for role in Role)}")
+    return value
+
+
+def _languages(value: str | None) -> str | None:
+    codes = [code.strip() for code in (value or "").split(",") if code.strip()]
+    unknown = [code for code in codes if code not in CODES]
+    if unknown:
+        raise typer.BadParameter(f"unknown language {unknown[0]!r}; choose from {', '.join(CODES)}")
+    return ",".join(codes) if codes else None
+
+
+def _accounts(settings: Settings, work: Callable[[Any], Any]) -> Any:
+    """Run `work(session)` in one transaction on the migrated database; a `ContentError` exits 1 with its text."""
+    from content.repository.records import ContentError
+
+    async def go() -> Any:
+        await migrate(settings.effective_database_url)
+        async with open_database(settings.effective_database_url) as sessions, sessions() as session, session.begin():
+            return await work(session)
+
+    try:
+        return asyncio.run(go())
+    except ContentError as error:
+        typer.echo(f"Error: {error}.", err=True)
+        raise typer.Exit(1) from error
+
+
+@users_app.command("add")
+def users_add(
+    email: str,
+    role: Annotated[str, typer.Option(help="administrator, editor, translator or broadcaster.", callback=_role)],
+    languages: Annotated[
+        str | None, typer.Option(help="For translators: the languages they may edit, e.g. ar,fa.", callback=_languages)
+    ] = None,
+) -> None:
+    """Create an account and print its random password (shown only this once)."""
+    from admin.passwords import hash_password, random_password
+    from content.models import Role
+    from content.repository.accounts import create_account
+
+    if role == Role.TRANSLATOR and not languages:
+        raise typer.BadParameter("a translator needs --languages", param_hint="--languages")
+    password = random_password()
+
+    async def add(session: Any) -> str:
+        account = await create_account(
+            session=session,
+            email=email,
+            password_hash=hash_password(password),
+            role=Role(role),
+            languages=languages.split(",") if languages else [],
+            actor="cli",
+        )
+        return account.email
+
+    address = _accounts(_settings(), add)
+    typer.echo(f"Created {address} ({role}). Password (shown only this once): {password}")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List the accounts: e-mail address, role, languages, whether active."""
+    from content.repository.accounts import list_accounts
+
+    async def rows(session: Any) -> list[str]:
+        return [
+            f"{a.email:<40} {a.role:<14} {','.join(a.languages) or '-':<12} {'active' if a.active else 'deactivated'}"
+            for a in await list_accounts(session=session)
+        ]
+
+    lines = _accounts(_settings(), rows)
+    typer.echo("\n".join(lines) if lines else "No accounts yet; `vagvisare run` creates the first administrator.")
+
+
+def _change(email: str, **change: Any) -> str:
+    from content.repository.accounts import find_account, update_account
+    from content.repository.records import ContentError
+
+    async def work(session: Any) -> str:
+        account = await find_account(session=session, email=email)
+        if account is None:
+            raise ContentError(f"there is no account for {email}")
+        await update_account(session=session, account=account, actor="cli", **change)
+        return str(account.email)
+
+    return str(_accounts(_settings(), work))
+
+
+@users_app.command("password")
+def users_password(email: str) -> None:
+    """Give an account a new random password (printed once); its open sessions end."""
+    from admin.passwords import hash_password, random_password
+
+    password = random_password()
+    address = _change(email, password_hash=hash_password(password))
+    typer.echo(f"New password for {address} (shown only this once): {password}")
+
+
+@users_app.command("deactivate")
+def users_deactivate(email: str) -> None:
+    """Deactivate an account: it can no longer log in, and its open sessions end."""
+    typer.echo(f"Deactivated {_change(email, active=False)}.")
 
 
 def _pct(value: object) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from pathlib import Path
 
@@ -33,6 +34,11 @@ class Settings(BaseSettings):
     telegram_api_url: str = Field(
         "https://api.telegram.org/bot",
         description="Bot API base URL; change it for a self-hosted Bot API server or a test emulator.",
+    )
+    bot_username: str | None = Field(
+        None,
+        description="The bot's Telegram username (from @BotFather, without `@`), for the admin's deep links and "
+        "QR codes (`https://t.me/<bot_username>?start=...`).",
     )
     webhook_url: str | None = Field(
         None, description="Public HTTPS URL for Telegram webhooks. Without it the bot uses long polling."
@@ -73,6 +79,16 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("bot_username")
+    @classmethod
+    def _telegram_username(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        name = value.strip().removeprefix("@")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{4,31}", name):
+            raise ValueError("must be a Telegram username: 5-32 letters, digits or _, starting with a letter")
+        return name
 
     @property
     def effective_database_url(self) -> str:

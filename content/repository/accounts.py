@@ -82,3 +82,13 @@ async def update_account(
         session.add(AuditEntry(actor=actor, action="update", entity="account", slug=account.email[:48], detail=detail))
         await session.flush()
     return account
+
+
+async def count_active_administrators(*, session: AsyncSession) -> int:
+    """Return how many active administrator accounts exist (the last one may not be demoted or deactivated)."""
+    query = (
+        select(func.count())
+        .select_from(EditorAccount)
+        .where(EditorAccount.role == Role.ADMINISTRATOR, col(EditorAccount.active).is_(True))
+    )
+    return int(await session.scalar(query) or 0)

@@ -143,3 +143,15 @@ async def events_of_followed(
         .order_by(col(Event.starts_at))
     )
     return list((await session.exec(query)).all())
+
+
+async def list_events(
+    *, session: AsyncSession, municipality: str | None = None, status: PublicationStatus | None = None
+) -> list[Event]:
+    """Return every event (any status, past and future) by start time, optionally of one municipality or status."""
+    query = select(Event).order_by(col(Event.starts_at), col(Event.slug))
+    if municipality is not None:
+        query = query.where(Event.municipality_id == await id_of(session, Municipality, municipality))
+    if status is not None:
+        query = query.where(Event.status == status)
+    return list((await session.exec(query)).all())

@@ -146,3 +146,14 @@ async def mark_reminded(*, session: AsyncSession, registration_id: int) -> None:
         registration.reminded = True
         session.add(registration)
         await session.flush()
+
+
+async def list_registrations(*, session: AsyncSession, event: Event) -> list[tuple[Registration, BotUser]]:
+    """Return an event's registrations with their people, earliest first (the waiting list's order)."""
+    rows = await session.exec(
+        select(Registration, BotUser)
+        .join(BotUser, col(BotUser.id) == col(Registration.user_id))
+        .where(Registration.event_id == event.id)
+        .order_by(col(Registration.created_at), col(Registration.id))
+    )
+    return list(rows.all())
