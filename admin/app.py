@@ -13,11 +13,12 @@ from sqlmodel import select
 
 from admin import auth
 from admin.access import Handler, allow
-from admin.render import PROVIDER, SERVICES, SETTINGS, THROTTLE, render, setup_templates
+from admin.render import MACHINE, SERVICES, SETTINGS, THROTTLE, Machine, render, setup_templates
 from admin.security import SECURITY_HEADERS, LoginThrottle
 from admin.views import ALL_VIEWS
 from content.services import ContentServices
 from translations.catalogs import N_
+from translations.machine.argos import ArgosProvider
 from translations.machine.provider import TranslationProvider
 from vagvisare.settings import Settings
 
@@ -82,7 +83,7 @@ def create_app(
     app[SERVICES] = services
     app[SETTINGS] = settings
     app[THROTTLE] = LoginThrottle()
-    app[PROVIDER] = provider
+    app[MACHINE] = Machine(make=lambda: ArgosProvider(settings.effective_argos_dir), provider=provider)
     storage = EncryptedCookieStorage(
         session_key(settings),
         cookie_name=COOKIE,

@@ -31,6 +31,8 @@ def stamp(account: EditorAccount) -> str:
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Load the logged-in account, then refuse what its role (or the lack of one) may not do."""
+    if request.match_info.http_exception is not None:
+        return await handler(request)  # no such route: the 404 page (nothing to protect, nothing to refuse)
     access = access_of(request)
     session = await get_session(request)
     request[LANG] = session.get("lang", "sv")
@@ -118,7 +120,10 @@ async def login(request: web.Request) -> web.StreamResponse:
 @allow(ALL_ROLES)
 async def logout(request: web.Request) -> web.StreamResponse:
     session = await get_session(request)
+    lang = session.get("lang")
     session.invalidate()
+    if lang:  # the interface language is not a secret: the login page stays in it
+        (await new_session(request))["lang"] = lang
     raise web.HTTPFound("/login")
 
 

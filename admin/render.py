@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +24,23 @@ from vagvisare.settings import Settings
 SERVICES = web.AppKey("services", ContentServices)
 SETTINGS = web.AppKey("settings", Settings)
 THROTTLE = web.AppKey("throttle", LoginThrottle)
-# Machine translation for the admin's "translate" buttons; None until first used (then Argos from the settings'
-# packages folder), so the server does not load Argos unless someone asks for a translation.
-PROVIDER: web.AppKey[TranslationProvider | None] = web.AppKey("provider")
+
+
+@dataclass
+class Machine:
+    """Machine translation for the admin's "translate" buttons: the provider `create_app` was given, or else Argos
+    from the settings' packages folder, made on first use (the server loads Argos only when someone asks)."""
+
+    make: Callable[[], TranslationProvider]
+    provider: TranslationProvider | None = None
+
+    def get(self) -> TranslationProvider:
+        if self.provider is None:
+            self.provider = self.make()
+        return self.provider
+
+
+MACHINE = web.AppKey("machine", Machine)
 ACCOUNT: web.RequestKey[EditorAccount | None] = web.RequestKey("account")
 LANG: web.RequestKey[str] = web.RequestKey("lang")
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,7 +12,7 @@ from aiohttp import web
 from multidict import MultiMapping
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from admin.render import PROVIDER, SETTINGS
+from admin.render import MACHINE
 from bot.context import Context
 from bot.screens.common import article_text
 from content.files.schema import ArticleFile, TranslationFile
@@ -23,7 +22,6 @@ from content.repository.articles import ArticleView
 from content.services import ContentServices
 from translations.catalogs import N_, Translator
 from translations.languages import BY_CODE, CODES, SOURCE_LANGUAGE, fallback_chain
-from translations.machine.argos import ArgosProvider
 from translations.machine.provider import TranslationProvider
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$")
@@ -215,20 +213,8 @@ def may_edit_source(account: EditorAccount) -> bool:
 
 
 def provider_of(app: web.Application) -> TranslationProvider:
-    """The machine translation provider; Argos from the settings' folder is loaded on first use and kept.
-
-    `create_app` may be given a provider (tests give a fake); when it was not, the app holds None so that the
-    server only loads Argos when someone asks for a translation. Storing the provider back into the app after it
-    started is what the app key documents; aiohttp warns about changing a started app's state, which is harmless
-    for a lazily made resource, so that one warning is silenced here.
-    """
-    provider = app[PROVIDER]
-    if provider is None:
-        provider = ArgosProvider(app[SETTINGS].effective_argos_dir)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            app[PROVIDER] = provider
-    return provider
+    """The machine translation provider (Argos is loaded on first use; see `admin.render.Machine`)."""
+    return app[MACHINE].get()
 
 
 def preview_html(session: AsyncSession, services: ContentServices, article: ArticleFile, lang: str) -> str:

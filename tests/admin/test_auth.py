@@ -45,8 +45,8 @@ async def test_a_wrong_password_or_unknown_address_gets_the_same_polite_answer(
     wrong_password = await visitor.login("editor-0@example.org", "not the password")
     unknown = await visitor.login("nobody@example.org", PASSWORD)
     assert wrong_password[0] == unknown[0] == 401
-    assert "Wrong e-mail address or password." in wrong_password[1]
-    assert "Wrong e-mail address or password." in unknown[1]
+    assert "Fel e-postadress eller lösenord." in wrong_password[1]
+    assert "Fel e-postadress eller lösenord." in unknown[1]
 
 
 async def test_logging_in_starts_a_new_session(client: Callable[[], Client], login_as: Login) -> None:
@@ -65,7 +65,7 @@ async def test_a_change_without_the_csrf_token_is_refused(login_as: Login) -> No
     editor = await login_as(Role.EDITOR)
     status, page = await editor.post("/logout", csrf=False)
     assert status == 403
-    assert "expired" in page
+    assert "gått ut" in page
     status, _ = await editor.post("/logout", {"csrf_token": "forged"}, csrf=False)
     assert status == 403
     assert (await editor.get("/"))[0] == 200  # still logged in
@@ -80,7 +80,7 @@ async def test_repeated_failures_are_throttled_even_with_the_right_password_then
         assert (await visitor.login("editor-0@example.org", "guess"))[0] == 401
     status, page = await visitor.login("editor-0@example.org")
     assert status == 429
-    assert "Too many failed attempts" in page
+    assert "För många misslyckade försök" in page
 
 
 async def test_pages_carry_security_headers_and_cookies_are_http_only(client: Callable[[], Client]) -> None:
