@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 from pathlib import Path
 
@@ -27,7 +28,7 @@ async def test_run_sets_up_an_empty_data_directory_and_serves_the_admin(
     stop = asyncio.Event()
     service = asyncio.create_task(serve(settings, stop))
     base = f"http://127.0.0.1:{port}"
-    async with aiohttp.ClientSession() as client:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
         for _ in range(200):
             try:
                 async with client.get(f"{base}/healthz") as response:
@@ -35,17 +36,24 @@ async def test_run_sets_up_an_empty_data_directory_and_serves_the_admin(
                     break
             except aiohttp.ClientConnectionError:
                 await asyncio.sleep(0.05)
-        async with client.get(f"{base}/") as response:
-            page = await response.text()
+        printed = capsys.readouterr().out
+        password = re.search(r"password: +(\S+)", printed)
+        assert password is not None, printed
+        async with client.get(f"{base}/") as response:  # the login page, with its CSRF token
+            token = re.search(r'name="csrf_token" value="([^"]+)"', await response.text())
             headers = response.headers
+        assert token is not None
+        form = {"email": "admin@localhost", "password": password.group(1), "csrf_token": token.group(1)}
+        async with client.post(f"{base}/login", data=form) as response:
+            page = await response.text()
     stop.set()
     await asyncio.wait_for(service, 10)
     assert health["status"] == "ok"
-    assert "Vägvisare is running" in page
-    assert "published" in page
+    assert "Översikt" in page  # logged in with the printed password: the overview
+    assert "publicerade" in page
     assert headers["X-Frame-Options"] == "DENY"
     assert (tmp_path / "data" / "vagvisare.sqlite3").exists()
     assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o077 == 0
-    printed = capsys.readouterr().out
     assert f"Admin: http://127.0.0.1:{port}/" in printed
+    assert "admin@localhost" in printed
     assert "@BotFather" in printed

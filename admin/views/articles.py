@@ -33,7 +33,7 @@ from content.repository.articles import (
     articles_due_for_review,
     get_article,
     get_article_file,
-    list_articles,
+    list_article_files,
     save_article,
     set_article_status,
 )
@@ -124,6 +124,16 @@ class Filters:
         return True
 
 
+PAGE_SIZE = 100
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
 @routes.get("/articles")
 @allow(TRANSLATING)
 async def article_list(request: web.Request) -> web.StreamResponse:
@@ -131,14 +141,16 @@ async def article_list(request: web.Request) -> web.StreamResponse:
     async with request.app[SERVICES].sessions() as session:
         municipalities = await list_municipalities(session=session)
         filters = Filters.of(request.query, {m.slug for m in municipalities})
-        rows = await list_articles(
+        files = await list_article_files(
             session=session,
             kind=ArticleKind(filters.kind) if filters.kind else None,
             municipality=filters.municipality or None,
             status=PublicationStatus(filters.status) if filters.status else None,
         )
         due = {row.slug for row in await articles_due_for_review(session=session, today=_today())}
-        files = [found for row in rows if (found := await get_article_file(session=session, slug=row.slug))]
+    matching = [article for article in files if filters.keeps(article, due)]
+    pages = max(1, -(-len(matching) // PAGE_SIZE))
+    page = min(max(_int(request.query.get("page"), 1), 1), pages)
     articles = [
         {
             "file": article,
@@ -146,11 +158,15 @@ async def article_list(request: web.Request) -> web.StreamResponse:
             "due": article.slug in due,
             "languages": [(language, status_of(article, language.code)) for language in TARGETS],
         }
-        for article in files
-        if filters.keeps(article, due)
+        for article in matching[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     ]
+    query = {key: value for key, value in request.query.items() if key != "page"}
     context = {
         "articles": articles,
+        "total": len(matching),
+        "page": page,
+        "pages": pages,
+        "page_url": lambda number: str(request.rel_url.with_query({**query, "page": str(number)})),
         "filters": filters,
         "kinds": list(ArticleKind),
         "statuses": list(PublicationStatus),

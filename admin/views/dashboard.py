@@ -57,12 +57,14 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
             "municipalities": municipalities,
             "due": await articles_due_for_review(session=session, today=today),
             # Bar labels are made here, in the admin's language: a language's English name, a topic's name.
-            "users": [(_language_name(lang) if lang else t.gettext("not chosen yet"), n) for lang, n in users],
+            "users": [
+                (t.gettext(_language_name(lang)) if lang else t.gettext("not chosen yet"), n) for lang, n in users
+            ],
             "topics": [(t.gettext(KIND_NAMES[ArticleKind(kind)]), n) for kind, n in topics if kind in KIND_NAMES],
             "answers": await top_answers(session=session, since=since),
             "questions": await questions_total(session=session, since=since),
             "unanswered": unanswered,
-            "unanswered_by_lang": [(_language_name(lang), n) for lang, n in unanswered_by_lang],
+            "unanswered_by_lang": [(t.gettext(_language_name(lang)), n) for lang, n in unanswered_by_lang],
             "feedback": await feedback_per_article(session=session, since=since),
             "coverage": await translation_coverage(session=session),
         }
@@ -71,5 +73,6 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
 
 
 def _language_name(code: str | None) -> str:
+    """The English name of a language (a message id: the templates and callers translate it)."""
     language = BY_CODE.get(code or "")
     return language.english_name if language else (code or "")
