@@ -28,12 +28,11 @@ from admin.views.article_forms import (
 from content.events_time import SWEDEN
 from content.files.schema import ArticleFile, TranslationFile
 from content.models import Article, ArticleKind, PublicationStatus, Section, TranslationStatus
+from content.repository.article_list import list_article_page
 from content.repository.articles import (
     ARTICLES,
-    articles_due_for_review,
     get_article,
     get_article_file,
-    list_article_files,
     save_article,
     set_article_status,
 )
@@ -112,17 +111,6 @@ class Filters:
             q=query.get("q", "").strip()[:100],
         )
 
-    def keeps(self, article: ArticleFile, due: set[str]) -> bool:
-        if self.due and article.slug not in due:
-            return False
-        if self.lang and self.tstatus and status_of(article, self.lang) != self.tstatus:
-            return False
-        if self.q:
-            needle = self.q.casefold()
-            titles = [text.title.casefold() for text in article.translations.values()]
-            return needle in article.slug or any(needle in title for title in titles)
-        return True
-
 
 PAGE_SIZE = 100
 
@@ -138,32 +126,36 @@ def _int(value: str | None, default: int) -> int:
 @allow(TRANSLATING)
 async def article_list(request: web.Request) -> web.StreamResponse:
     """List articles with their publication and translation status, filtered."""
+    page = max(_int(request.query.get("page"), 1), 1)
     async with request.app[SERVICES].sessions() as session:
         municipalities = await list_municipalities(session=session)
         filters = Filters.of(request.query, {m.slug for m in municipalities})
-        files = await list_article_files(
+        found = await list_article_page(
             session=session,
+            today=_today(),
             kind=ArticleKind(filters.kind) if filters.kind else None,
             municipality=filters.municipality or None,
             status=PublicationStatus(filters.status) if filters.status else None,
+            due_only=filters.due,
+            translation=(filters.lang, Status(filters.tstatus)) if filters.lang and filters.tstatus else None,
+            text=filters.q,
+            offset=(page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
         )
-        due = {row.slug for row in await articles_due_for_review(session=session, today=_today())}
-    matching = [article for article in files if filters.keeps(article, due)]
-    pages = max(1, -(-len(matching) // PAGE_SIZE))
-    page = min(max(_int(request.query.get("page"), 1), 1), pages)
+    pages = max(1, -(-found.total // PAGE_SIZE))
     articles = [
         {
             "file": article,
-            "title": article.translations[SOURCE_LANGUAGE].title,
-            "due": article.slug in due,
+            "title": article.translations[SOURCE_LANGUAGE].title if SOURCE_LANGUAGE in article.translations else "",
+            "due": article.due,
             "languages": [(language, status_of(article, language.code)) for language in TARGETS],
         }
-        for article in matching[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        for article in found.articles
     ]
     query = {key: value for key, value in request.query.items() if key != "page"}
     context = {
         "articles": articles,
-        "total": len(matching),
+        "total": found.total,
         "page": page,
         "pages": pages,
         "page_url": lambda number: str(request.rel_url.with_query({**query, "page": str(number)})),

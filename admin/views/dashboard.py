@@ -8,6 +8,7 @@ from aiohttp import web
 from sqlmodel import func, select
 
 from admin.access import ALL_ROLES, allow
+from admin.labels import KIND_NAMES
 from admin.render import SERVICES, render, translator
 from content.models import Article, ArticleKind, Municipality, PublicationStatus, utcnow
 from content.repository.articles import articles_due_for_review
@@ -20,19 +21,10 @@ from content.repository.stats import (
     unanswered_questions,
     users_per_language,
 )
-from translations.catalogs import N_
 from translations.languages import BY_CODE
 
 routes = web.RouteTableDef()
 PERIOD_DAYS = 30
-KIND_NAMES = {
-    ArticleKind.MUNICIPALITY: N_("Municipalities"),
-    ArticleKind.WORK: N_("Work"),
-    ArticleKind.INTRODUCTION: N_("Introduction"),
-    ArticleKind.FAQ: N_("Questions and answers"),
-    ArticleKind.STORY: N_("Stories"),
-    ArticleKind.HELP: N_("Help"),
-}
 
 
 @routes.get("/")

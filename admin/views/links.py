@@ -8,6 +8,7 @@ import segno
 from aiohttp import web
 
 from admin.access import ALL_ROLES, allow
+from admin.labels import KIND_NAMES
 from admin.render import SERVICES, SETTINGS, render
 from bot.routes import deep_link_route
 from content.repository.deeplinks import link_targets
@@ -47,7 +48,13 @@ async def links(request: web.Request) -> web.StreamResponse:
     return await render(
         request,
         "links/links.html",
-        {"groups": groups, "headings": HEADINGS, "bot": bot, "link_for": lambda payload: link_for(bot, payload)},
+        {
+            "groups": groups,
+            "headings": HEADINGS,
+            "kind_names": KIND_NAMES,
+            "bot": bot,
+            "link_for": lambda payload: link_for(bot, payload),
+        },
     )
 
 

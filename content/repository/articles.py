@@ -136,41 +136,12 @@ async def list_articles(
     """Return articles by slug, optionally filtered by kind, municipality slug and publication status."""
     query = select(Article).order_by(col(Article.slug))
     if kind is not None:
-        query = query.where(Article.kind == kind)
+        query = query.where(col(Article.kind) == kind)
     if status is not None:
-        query = query.where(Article.status == status)
+        query = query.where(col(Article.status) == status)
     if municipality is not None:
-        query = query.where(Article.municipality_id == await id_of(session, Municipality, municipality))
+        query = query.where(col(Article.municipality_id) == await id_of(session, Municipality, municipality))
     return list((await session.exec(query)).all())
-
-
-async def list_article_files(
-    *,
-    session: AsyncSession,
-    kind: ArticleKind | None = None,
-    municipality: str | None = None,
-    status: PublicationStatus | None = None,
-) -> list[ArticleFile]:
-    """Return the filtered articles of `list_articles` in their file form, in three queries whatever their number."""
-    articles = await list_articles(session=session, kind=kind, municipality=municipality, status=status)
-    if not articles:
-        return []
-    ids = [article.id for article in articles]
-    towns = dict((await session.exec(select(Municipality.id, Municipality.slug))).all())
-    texts: dict[int, list[ArticleTranslation]] = {}
-    query = select(ArticleTranslation).order_by(col(ArticleTranslation.id))
-    if len(ids) < 500:  # a short list: only its translations; a long one: all of them, without a huge IN list
-        query = query.where(col(ArticleTranslation.article_id).in_(ids))
-    for text in (await session.exec(query)).all():
-        texts.setdefault(text.article_id, []).append(text)
-    return [
-        _file(
-            article,
-            towns.get(article.municipality_id) if article.municipality_id else None,
-            texts.get(article.id or 0, []),
-        )
-        for article in articles
-    ]
 
 
 async def articles_due_for_review(*, session: AsyncSession, today: date) -> list[Article]:

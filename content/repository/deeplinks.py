@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from content.events_time import SWEDEN
 from content.models import ArticleKind
 from content.repository.articles import published_titles
 from content.repository.events import event_title, upcoming_events
@@ -47,7 +48,7 @@ async def link_targets(*, session: AsyncSession, now: datetime | None = None) ->
         LinkTarget(
             f"e_{event.slug}",
             await event_title(session=session, event=event, chain=TITLE_CHAIN),
-            f"{event.starts_at:%Y-%m-%d %H:%M} UTC",
+            f"{event.starts_at.astimezone(SWEDEN):%Y-%m-%d %H:%M}",  # Swedish time, as on the events pages
         )
         for event in await upcoming_events(session=session, now=now)
     ]

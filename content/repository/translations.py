@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -25,7 +26,23 @@ class Status(enum.StrEnum):
     OUTDATED = "outdated"  # made from an older version of the Swedish source
 
 
-def status_of(record: ArticleFile | EventFile, lang: str) -> Status:
+class _Text(Protocol):
+    @property
+    def status(self) -> TranslationStatus: ...
+
+    @property
+    def source_version(self) -> int | None: ...
+
+
+class _Record(Protocol):
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def translations(self) -> Mapping[str, _Text]: ...
+
+
+def status_of(record: ArticleFile | EventFile | _Record, lang: str) -> Status:
     """Return the status of `lang` for an article or event (never lies: an old translation is outdated, whoever
     made it)."""
     if lang == SOURCE_LANGUAGE:

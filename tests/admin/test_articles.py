@@ -20,10 +20,11 @@ from bot.channels.web import API_PATH, add_web_channel
 from bot.conversation import Conversation
 from content.files.schema import ArticleFile
 from content.models import Role, TranslationStatus
-from content.repository.articles import get_article, get_article_file
+from content.repository.articles import get_article, get_article_file, save_article
 from content.repository.translations import Status, status_of
 from content.services import ContentServices
 from tests.admin.conftest import Client, Login
+from tests.factories import make_article
 from translations.machine.provider import FakeProvider
 from vagvisare.settings import Settings
 
@@ -138,6 +139,30 @@ async def test_the_list_filters_by_translation_status_and_review_due(login_as: L
     assert '/articles/bostad"' not in page  # verified, review due next year
     status, _ = await editor.get("/articles?kind=nonsense&municipality=atlantis&lang=xx")
     assert status == 200
+
+
+async def test_a_long_list_comes_in_pages_of_a_hundred_and_searches_every_title(
+    login_as: Login, admin_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with admin_sessions() as session, session.begin():
+        for number in range(80):
+            article = make_article(slug=f"zz-{number:03d}")
+            article.translations["en"].title = f"Örebro guide {number:03d}"
+            await save_article(session=session, data=article, actor="test")
+    editor = await editor_of(login_as)
+    _, first = await editor.get("/articles")
+    assert "128 articles" in first
+    assert "Page 1 of 2" in first
+    assert first.count("<tr>") - 1 == 100  # a hundred rows under the header
+    assert 'href="/articles?page=2"' in first
+    _, second = await editor.get("/articles?page=2")
+    assert "Page 2 of 2" in second
+    assert "zz-079" in second  # by slug: the zz- articles come last
+    _, beyond = await editor.get("/articles?page=99")  # past the end: nothing, politely
+    assert "No article matches these filters." in beyond
+    _, found = await editor.get("/articles?q=%C3%B6rebro+guide+07")  # "örebro" finds "Örebro", in English titles
+    assert "10 articles" in found
+    assert "zz-070" in found
 
 
 # --- the Swedish source ---

@@ -37,7 +37,8 @@ async def admin_url(
     """The admin as `vagvisare run` serves it, with a real Argos provider holding a tiny Swedish→Arabic package."""
     packages = tmp_path / "packages"
     install_package(build_package(tmp_path, "sv", "ar", marker="[ar]"), packages)
-    app = create_app(admin_settings, admin_services, provider=ArgosProvider(packages))
+    settings = admin_settings.model_copy(update={"bot_username": "vagvisare_bot"})  # QR codes on the links page
+    app = create_app(settings, admin_services, provider=ArgosProvider(packages))
     add_web_channel(app, Conversation(admin_services))
     declare(app, API_PATH, Access(roles=ALL_ROLES))
     runner = web.AppRunner(app, handler_cancellation=True)
