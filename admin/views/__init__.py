@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from admin.views import accounts, articles, audit, dashboard, events, links, occupations, places, transfer, try_bot
+from admin.views import (
+    accounts,
+    articles,
+    audit,
+    dashboard,
+    events,
+    history,
+    links,
+    occupations,
+    places,
+    transfer,
+    try_bot,
+)
 
 ALL_VIEWS: list[web.RouteTableDef] = [
     dashboard.routes,
@@ -17,4 +29,5 @@ ALL_VIEWS: list[web.RouteTableDef] = [
     accounts.routes,
     audit.routes,
     transfer.routes,
+    history.routes,
 ]
