@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/vagvisare run
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
