@@ -16,6 +16,7 @@ from admin.access import Handler, allow
 from admin.render import MACHINE, SERVICES, SETTINGS, THROTTLE, Machine, render, setup_templates
 from admin.security import SECURITY_HEADERS, LoginThrottle
 from admin.views import ALL_VIEWS
+from admin.views.transfer import MAX_UPLOAD
 from content.services import ContentServices
 from translations.catalogs import N_
 from translations.machine.argos import ArgosProvider
@@ -79,7 +80,9 @@ def create_app(
     settings: Settings, services: ContentServices, provider: TranslationProvider | None = None
 ) -> web.Application:
     """Build the admin application (`provider`: machine translation; default Argos, loaded on first use)."""
-    app = web.Application(middlewares=[security_headers], client_max_size=32 * 1024 * 1024)
+    app = web.Application(
+        middlewares=[security_headers], client_max_size=MAX_UPLOAD + 64 * 1024
+    )  # a content zip and its form
     app[SERVICES] = services
     app[SETTINGS] = settings
     app[THROTTLE] = LoginThrottle()

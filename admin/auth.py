@@ -12,7 +12,7 @@ from aiohttp_session import get_session, new_session
 
 from admin.access import ALL_ROLES, Handler, access_of, allow
 from admin.passwords import hash_password, needs_rehash, random_password, verify_password
-from admin.render import ACCOUNT, LANG, SERVICES, THROTTLE, render, translator
+from admin.render import ACCOUNT, LANG, SERVICES, SETTINGS, THROTTLE, render, translator
 from admin.security import SAFE_METHODS, csrf_ok
 from content.models import EditorAccount, Role
 from content.repository.accounts import count_accounts, create_account, find_account, get_account, update_account
@@ -66,11 +66,13 @@ async def refuse(request: web.Request, status: int, message: str) -> web.StreamR
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site (no scheme, no host, no `//`) is followed after login."""
+    """Only a path on this site is followed after login: no scheme, no host, no `//`, and no backslash (browsers
+    read `/\\evil.example` as `//evil.example`) or control characters."""
     if not target:
         return "/"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    unsafe = "\\" in target or any(ord(c) < 32 for c in target)
+    if unsafe or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
 
@@ -91,7 +93,9 @@ async def login(request: web.Request) -> web.StreamResponse:
     password = str(form.get("password", ""))[:1024]
     target = _safe_next(str(form.get("next", "")))
     throttle = request.app[THROTTLE]
-    client = f"client:{request.remote}"
+    # Behind a reverse proxy (VAGVISARE_ADMIN_URL set) every request comes from the proxy: throttling by client
+    # would let one person lock all staff out, so there only the address is throttled.
+    client = f"client:{request.remote}" if request.app[SETTINGS].admin_url is None else email
     context: dict[str, Any] = {"next": target, "email": email}
     if throttle.blocked(email, client):
         context["error"] = N_("Too many failed attempts. Wait 15 minutes and try again.")

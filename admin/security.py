@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from collections import defaultdict, deque
+from collections import deque
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -64,17 +64,23 @@ class LoginThrottle:
 
     limit: int = 5
     window: float = 15 * 60
-    failures: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    most_keys: int = 10_000  # a flood of made-up addresses cannot grow the table without bound
+    failures: dict[str, deque[float]] = field(default_factory=dict)
 
     def blocked(self, *keys: str, now: float | None = None) -> bool:
         """Return whether any of `keys` (an address, a client) has failed too often lately."""
         moment = time.monotonic() if now is None else now
-        return any(len(self._recent(key, moment)) >= self.limit for key in keys)
+        return any(len(self._recent(key, moment)) >= self.limit for key in keys if key in self.failures)
 
     def failed(self, *keys: str, now: float | None = None) -> None:
         """Count a failed login for each of `keys`."""
         moment = time.monotonic() if now is None else now
         for key in keys:
+            if key not in self.failures and len(self.failures) >= self.most_keys:
+                self._forget_stale(moment)
+                if len(self.failures) >= self.most_keys:
+                    self.failures.pop(next(iter(self.failures)))  # the oldest key
+            self.failures.setdefault(key, deque())
             self._recent(key, moment).append(moment)
 
     def succeeded(self, key: str) -> None:
@@ -86,3 +92,7 @@ class LoginThrottle:
         while times and now - times[0] > self.window:
             times.popleft()
         return times
+
+    def _forget_stale(self, now: float) -> None:
+        for key in [key for key, times in self.failures.items() if not times or now - times[-1] > self.window]:
+            del self.failures[key]

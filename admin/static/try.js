@@ -61,7 +61,7 @@
         if (button.url) {
           const link = document.createElement("a");
           link.className = "button";
-          link.href = button.url;
+          if (/^(https?:|tg:)/i.test(button.url)) link.href = button.url; // the same rule as links in text
           link.target = "_blank";
           link.rel = "noopener noreferrer";
           link.textContent = button.text + " ↗";

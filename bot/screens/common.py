@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from html import escape
 
 from babel.dates import format_date, format_datetime
 
@@ -74,7 +75,8 @@ def not_in_language_note(ctx: Context, shown: str) -> str:
 
 def sourced(ctx: Context, source: str, verified: date | None) -> str:
     """The line under every fact: where it comes from and when someone last checked it."""
-    source_html = f'<a href="{html(source)}">{html(source)}</a>' if source.startswith("https://") else html(source)
+    link = escape(source, quote=True)  # an attribute: quotes too
+    source_html = f'<a href="{link}">{html(source)}</a>' if source.startswith("https://") else html(source)
     checked = (
         ctx._("Last checked: {date}", date=day(ctx, verified))
         if verified

@@ -469,3 +469,17 @@ async def test_the_argos_provider_is_made_on_first_use_and_kept(
     first = article_forms.provider_of(app)
     assert article_forms.provider_of(app) is first
     assert made == [admin_settings.effective_argos_dir]
+
+
+async def test_a_quote_in_a_source_address_cannot_add_attributes_to_the_link(
+    login_as: Login, admin_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with admin_sessions() as session, session.begin():
+        await save_article(
+            session=session, data=make_article(slug="quoted", source='https://a.se/" onmouseover="alert(1)'), actor="t"
+        )
+    editor = await editor_of(login_as)
+    status, page = await editor.get("/articles/quoted/preview?lang=sv")
+    assert status == 200
+    assert not re.search(r'<a [^>]*" onmouseover="', page)  # no attribute of its own (in the text it is text)
+    assert 'href="https://a.se/&quot; onmouseover=&quot;alert(1)"' in page

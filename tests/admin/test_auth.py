@@ -11,6 +11,7 @@ from yarl import URL
 from admin.app import COOKIE
 from admin.auth import ensure_administrator
 from admin.passwords import verify_password
+from admin.security import LoginThrottle
 from content.models import Role
 from content.repository.accounts import find_account, list_accounts
 from tests.admin.conftest import PASSWORD, Client, Login
@@ -140,3 +141,16 @@ async def test_the_first_start_creates_one_administrator_with_a_random_password(
     assert admin is not None
     assert verify_password(admin.password_hash, password)
     assert password not in admin.password_hash
+
+
+def test_the_throttle_forgets_old_failures_and_cannot_grow_without_bound() -> None:
+    throttle = LoginThrottle(limit=2, window=60, most_keys=3)
+    throttle.failed("a", now=0)
+    throttle.failed("a", now=1)
+    assert throttle.blocked("a", now=2)
+    assert not throttle.blocked("a", now=100)  # the window has passed
+    for number in range(10):
+        throttle.failed(f"made-up-{number}", now=200)
+    assert len(throttle.failures) <= 3
+    assert not throttle.blocked("never-seen", now=200)
+    assert "never-seen" not in throttle.failures  # looking does not add
