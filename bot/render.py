@@ -186,39 +186,69 @@ def _open_tag(children: list[Token], close: Token) -> str:
     return "a"
 
 
+# Telegram's HTML tags (the subset the renderer makes), entities, whitespace and runs of other text.
+_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|\s+|[^\s<&]+|[<&]")
+_TAG = re.compile(r"<(/?)(b|strong|i|em|u|ins|s|strike|del|a|code|pre|blockquote|tg-spoiler|span)\b[^>]*>")
+_ROOM = 256  # kept free in each part for the tags closed at its end and reopened at the next one's start
+
+
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Split text at paragraph boundaries (then lines, then words) into parts Telegram accepts."""
+    """Split Telegram HTML at paragraph boundaries (then lines, then words) into parts Telegram accepts.
+
+    A cut never falls inside a tag or an entity, and tags open at a cut are closed at the end of the part and
+    reopened at the start of the next, so every part is valid HTML on its own.
+    """
     if len(text) <= limit:
         return [text]
+    room = limit - _ROOM if _TAG.search(text) else limit
     parts: list[str] = []
     current = ""
     for paragraph in text.split("\n\n"):
-        for piece in _fit(paragraph, limit):
+        for piece in _fit(paragraph, room):
             candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
+            if len(candidate) <= room:
                 current = candidate
             else:
                 parts.append(current)
                 current = piece
     if current:
         parts.append(current)
-    return parts
+    return _balance(parts)
 
 
 def _fit(paragraph: str, limit: int) -> list[str]:
     if len(paragraph) <= limit:
         return [paragraph]
     pieces, current = [], ""
-    for word in paragraph.replace("\n", " \n").split(" "):
-        while len(word) > limit:  # a single huge "word": cut it (only plain text gets here)
-            pieces.append(word[:limit])
-            word = word[limit:]
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) <= limit:
-            current = candidate
+    for token in _TOKEN.findall(paragraph):
+        while len(token) > limit:  # a single huge run of text: cut it (tags and entities are short)
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(token[:limit])
+            token = token[limit:]
+        if len(current) + len(token) <= limit:
+            current += token
         else:
-            pieces.append(current)
-            current = word
+            pieces.append(current.rstrip(" \n"))
+            current = token.lstrip(" \n")
     if current:
         pieces.append(current)
-    return pieces
+    return [piece for piece in pieces if piece]
+
+
+def _balance(parts: list[str]) -> list[str]:
+    """Close the tags still open at the end of each part and reopen them at the start of the next."""
+    balanced, carried = [], ""
+    for part in parts:
+        text = carried + part
+        opened: list[tuple[str, str]] = []
+        for match in _TAG.finditer(text):
+            if match.group(1):
+                if opened and opened[-1][0] == match.group(2):
+                    opened.pop()
+            else:
+                opened.append((match.group(2), match.group(0)))
+        balanced.append(text + "".join(f"</{name}>" for name, _ in reversed(opened)))
+        carried = "".join(tag for _, tag in opened)
+    return balanced

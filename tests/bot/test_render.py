@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.render import markdown_to_html, split_message
+from bot.render import html, markdown_to_html, split_message
 from bot.routes import MAX_BYTES, deep_link, deep_link_route, parse, route
 from tests.bot.emulator import check_html
 
@@ -48,10 +48,22 @@ def test_any_text_renders_to_html_that_telegram_accepts(source: str, rtl: bool) 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(min_size=0, max_size=3000), min_size=1, max_size=6))
 def test_split_messages_fit_and_lose_nothing(paragraphs: list[str]) -> None:
-    text = "\n\n".join(paragraphs)
+    text = "\n\n".join(html(paragraph) for paragraph in paragraphs)  # messages are escaped HTML
     parts = split_message(text, limit=4096)
     assert all(len(part) <= 4096 for part in parts)
     assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
+
+
+def test_a_long_paragraph_with_markup_is_split_into_parts_that_are_each_valid_html() -> None:
+    link = '<a href="https://www.migrationsverket.se/kontakt">Kontakta Migrationsverket &amp; fråga</a>'
+    paragraph = " ".join(f"<b>Steg {n}:</b> {link} <i>och läs mer om vad som gäller.</i>" for n in range(120))
+    html = "<blockquote>" + paragraph + "</blockquote>"
+    parts = split_message(html)
+    assert len(parts) > 1
+    for part in parts:
+        assert len(part) <= 4096
+        check_html(part)  # what Telegram validates: every tag closed, no cut entity or tag
+    assert parts[1].startswith("<blockquote>")
 
 
 def test_a_long_article_is_split_at_paragraphs() -> None:
