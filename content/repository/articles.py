@@ -280,9 +280,18 @@ async def published_titles(
     articles = await list_articles(
         session=session, kind=kind, municipality=municipality, status=PublicationStatus.PUBLISHED
     )
+    titles: dict[int, dict[str, str]] = {}
+    if articles:  # every title of these articles in one query, not one query per article
+        query = (
+            select(ArticleTranslation.article_id, ArticleTranslation.lang, ArticleTranslation.title)
+            .where(col(ArticleTranslation.article_id).in_([article.id for article in articles]))
+            .order_by(col(ArticleTranslation.id))
+        )
+        for article_id, lang, title in (await session.exec(query)).all():
+            titles.setdefault(article_id, {})[lang] = title
     result: list[tuple[str, str, str | None]] = []
     for article in articles:
-        texts = {t.lang: t.title for t in await _translations(session, article)}
+        texts = titles.get(article.id or 0, {})
         title = next((texts[code] for code in chain if code in texts), None) or next(iter(texts.values()), "")
         result.append((article.slug, title, article.section))
     return result
