@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
@@ -17,6 +17,14 @@ from translations.languages import fallback_chain
 T = TypeVar("T")
 
 
+@dataclass(frozen=True, slots=True)
+class InboxPolicy:
+    """What the bot promises about the staff inbox (from the settings)."""
+
+    retention_days: int = 90
+    answer_days: int = 2
+
+
 @dataclass(slots=True)
 class Context:
     session: AsyncSession
@@ -24,6 +32,7 @@ class Context:
     user: BotUser
     t: Translator
     now: datetime
+    inbox: InboxPolicy = field(default_factory=lambda: InboxPolicy())
 
     @property
     def lang(self) -> str:

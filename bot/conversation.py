@@ -11,12 +11,13 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.context import Context
-from bot.reply import Reply
+from bot.context import Context, InboxPolicy
+from bot.reply import Button, Reply
 from bot.router import open_deep_link, open_route
-from bot.routes import deep_link_route, parse
-from bot.screens import ask, home, settings
+from bot.routes import deep_link_route, parse, route
+from bot.screens import ask, home, settings, staff
 from bot.screens.common import stale
+from bot.urgent import is_urgent
 from content.models import BotUser, utcnow
 from content.repository.people import get_or_create_user, get_user
 from content.services import ContentServices
@@ -29,9 +30,15 @@ COMMANDS = ("start", "menu", "help", "language", "mydata", "forget")
 class Conversation:
     """Answers people through any channel (Telegram, the admin's "Try the bot" page)."""
 
-    def __init__(self, services: ContentServices, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        services: ContentServices,
+        clock: Callable[[], datetime] = utcnow,
+        inbox: InboxPolicy | None = None,
+    ) -> None:
         self.services = services
         self.clock = clock
+        self.inbox = inbox or InboxPolicy()
 
     async def start(self, chat_id: int, payload: str | None, telegram_lang: str | None) -> Reply:
         """/start, optionally with a deep-link payload (m_umea, e_<event>, t_sfi, l_ar)."""
@@ -85,7 +92,7 @@ class Conversation:
             return await open_route(ctx, *parsed)
 
     async def text(self, chat_id: int, text: str, telegram_lang: str | None) -> Reply:
-        """A message: a question for the search (the text itself is never stored)."""
+        """A message: a question for the search (its text is not stored), or for staff if the person agreed."""
         async with self.services.sessions() as session, session.begin():
             user = await get_or_create_user(session=session, chat_id=chat_id)
             ctx = await self._context(session, user, telegram_lang)
@@ -94,7 +101,15 @@ class Conversation:
             question = text.strip()[:MAX_QUESTION]
             if not question:
                 return ask.ask_prompt(ctx)
-            return await ask.answer(ctx, question)
+            urgent = is_urgent(question)
+            if staff.is_writing(ctx):
+                return await staff.received(ctx, text.strip(), urgent)
+            reply = await ask.answer(ctx, question)
+            if urgent:  # words of danger: the emergency number first, whatever the search found
+                help_row = [Button("🆘 " + ctx._("Help & emergency numbers"), route("help"))]
+                rest = [row for row in reply.buttons if all(button.data != "help" for button in row)]
+                return Reply(staff.emergency_line(ctx) + "\n\n" + reply.text, [help_row, *rest])
+            return reply
 
     async def unsupported(self, chat_id: int, telegram_lang: str | None) -> Reply:
         """Stickers, photos, voice, locations, files: the bot reads text only."""
@@ -121,4 +136,5 @@ class Conversation:
             user=user,
             t=Translator(lang),
             now=self.clock(),
+            inbox=self.inbox,
         )

@@ -9,7 +9,7 @@ from typing import Any
 from bot.context import Context
 from bot.reply import Reply
 from bot.routes import deep_link_route
-from bot.screens import articles, ask, events, home, places, settings, topics
+from bot.screens import articles, ask, events, home, places, settings, staff, topics
 from bot.screens.common import stale
 from translations.catalogs import Translator
 from translations.languages import CODES
@@ -40,6 +40,9 @@ SCREENS: dict[str, Screen] = {
     "reg": events.register_screen,
     "unreg": events.cancel_screen,
     "ask": ask.ask_prompt,
+    "staff": staff.offer,
+    "rorig": staff.original,
+    "unsub": staff.unsubscribe,
     "help": home.help_screen,
     "set": settings.settings,
     "fols": settings.followed,
@@ -51,6 +54,7 @@ SCREENS: dict[str, Screen] = {
 
 async def open_route(ctx: Context, name: str, args: list[str]) -> Reply:
     """Open the screen `name` with `args`; anything unknown or out of date gets the polite stale screen."""
+    name = name.lstrip("!")  # "!": the same screen, sent as a new message (see bot.outbox.messages)
     if name == "L":
         return await _language_chosen(ctx, *args)
     if name == "S":

@@ -253,6 +253,8 @@ class BotUser(SQLModel, table=True):
     announcements: bool = True  # receives broadcasts of followed municipalities
     active: bool = True  # false once Telegram says the bot is blocked
     created_at: datetime = _timestamp()
+    # Set when the person agreed to write to staff: their next message (before this time) goes to the inbox.
+    writing_to_staff_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class Follow(SQLModel, table=True):
@@ -296,3 +298,118 @@ class QuestionStat(SQLModel, table=True):
     day: date = Field(index=True)
     lang: str = Field(max_length=16)
     answer_slug: str | None = Field(default=None, max_length=48)
+
+
+class BroadcastStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"  # waits for its time; its deliveries are created when it starts
+    SENDING = "sending"
+    PAUSED = "paused"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Audience(enum.StrEnum):
+    """Who receives a broadcast (always only people who have announcements on and have not blocked the bot)."""
+
+    EVERYONE = "everyone"
+    REGION = "region"  # followers of any municipality in a region
+    MUNICIPALITY = "municipality"  # followers of a municipality
+    LANGUAGE = "language"
+    SITUATION = "situation"
+    EVENT = "event"  # people registered (or waiting) for an event
+
+
+class Broadcast(SQLModel, table=True):
+    """An announcement to many people, written in Swedish and sent in each person's language."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    status: BroadcastStatus = _enum(BroadcastStatus.DRAFT, index=True)
+    audience: Audience = _enum(Audience.EVERYONE)
+    audience_value: str = Field(default="", max_length=48)  # the region, municipality, language, ... chosen
+    event_id: int | None = Field(default=None, foreign_key="event.id", ondelete="SET NULL")  # adds "register"
+    urgent: bool = False  # sent during quiet hours too
+    scheduled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    started_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    recipients: int = 0  # deliveries created when it started
+    author: str
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class BroadcastText(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("broadcast_id", "lang"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    broadcast_id: int = Field(foreign_key="broadcast.id", index=True, ondelete="CASCADE")
+    lang: str = Field(max_length=16)
+    status: TranslationStatus = _enum()
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class DeliveryKind(enum.StrEnum):
+    BROADCAST = "broadcast"  # ref: the broadcast
+    REMINDER = "reminder"  # ref: the event, the day before
+    EVENT_CHANGE = "event"  # ref: the event; detail: moved:<revision> or cancelled:<revision>
+    REPLY = "reply"  # ref: the staff's inbox message
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by the sender; back to pending if the sender died
+    SENT = "sent"
+    FAILED = "failed"  # gave up after retries, or Telegram refused the message
+    BLOCKED = "blocked"  # the person blocked the bot (or deleted their account)
+    CANCELLED = "cancelled"
+
+
+class Delivery(SQLModel, table=True):
+    """One message to one person through the outbox: broadcasts, reminders, event changes and staff answers."""
+
+    __table_args__ = (UniqueConstraint("kind", "ref", "detail", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: DeliveryKind = _enum()
+    ref: int
+    detail: str = Field(default="", max_length=32)
+    broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="botuser.id", index=True, ondelete="CASCADE")
+    status: DeliveryStatus = _enum(DeliveryStatus.PENDING, index=True)
+    urgent: bool = False
+    not_before: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    failures: int = 0
+    error: str | None = Field(default=None, max_length=64)  # what went wrong, never the message
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class ThreadStatus(enum.StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class InboxThread(SQLModel, table=True):
+    """A person's question to staff; stored only because they chose to send it, deleted after retention."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="botuser.id", index=True, ondelete="CASCADE")
+    lang: str = Field(max_length=16)
+    status: ThreadStatus = _enum(ThreadStatus.OPEN, index=True)
+    urgent: bool = False  # the person used words of danger; shown first
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
+
+
+class InboxMessage(SQLModel, table=True):
+    """A message in a thread: the person's text with its Swedish machine translation, or a staff answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="inboxthread.id", index=True, ondelete="CASCADE")
+    from_staff: bool = False
+    staff: str | None = Field(default=None, max_length=254)  # the answering account
+    text: str = Field(sa_column=Column(Text, nullable=False))  # as written: the person's language, or Swedish
+    translation: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # Swedish / the person's
+    translated_by_machine: bool = False
+    created_at: datetime = _timestamp()

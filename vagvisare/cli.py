@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -67,7 +68,6 @@ def quiet_libraries(level: str) -> None:
     for name in ("telegram", "aiosqlite", "asyncpg"):
         logging.getLogger(name).setLevel(at_least_info)
     logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)  # its INFO is every statement
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per reminder run is noise
     if level != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise
 
@@ -96,6 +96,31 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     except ImportError:
         return None
     return uvloop.new_event_loop
+
+
+@app.command()
+def send() -> None:
+    """Only send the outbox (announcements, reminders, staff answers); for a dedicated sender process.
+
+    `vagvisare run` sends too. However many processes run, one at a time sends (the others wait to take over).
+    """
+    from vagvisare.sending import send_outbox
+
+    settings = _settings()
+    if settings.telegram_token is None:
+        typer.echo("Setting VAGVISARE_TELEGRAM_TOKEN: needed to send messages.", err=True)
+        raise typer.Exit(2)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with database(settings) as sessions:
+            await send_outbox(settings, sessions, stop)
+
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(main())
 
 
 @db_app.command("upgrade")

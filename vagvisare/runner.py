@@ -17,8 +17,10 @@ from bot.channels import telegram
 from bot.channels.web import API_PATH as WEB_CHANNEL_PATH
 from bot.channels.web import add_web_channel
 from bot.channels.webhook import WEBHOOK_PATH, add_webhook_route
+from bot.context import InboxPolicy
 from bot.conversation import Conversation
 from content.services import ContentServices, ReadCache
+from vagvisare.sending import keep_house, send_outbox
 from vagvisare.settings import Settings
 from vagvisare.startup import database, search_index
 
@@ -58,12 +60,13 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
             sessions=sessions, search=await search_index(sessions), cache=ReadCache(recheck=CONTENT_RECHECK)
         )
         app = create_app(settings, services)
-        add_web_channel(app, Conversation(services))
+        add_web_channel(app, _conversation(settings, services))
         declare(app, WEB_CHANNEL_PATH, Access(roles=ALL_ROLES))  # "Try the bot" is for logged-in staff
         bot = _bot(settings, services, app)
         password = await ensure_administrator(sessions)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
+        background = [asyncio.create_task(keep_house(settings, sessions, stop))]
         try:
             await web.TCPSite(runner, settings.admin_host, settings.admin_port).start()
             address = f"http://{settings.admin_host}:{settings.admin_port}/"
@@ -74,9 +77,12 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
                 print(BOT_SETUP_HELP, flush=True)
             else:
                 await _start_bot(settings, bot)
+                background.append(asyncio.create_task(send_outbox(settings, sessions, stop)))
             print("Press Ctrl+C to stop.", flush=True)
             await stop.wait()
         finally:
+            stop.set()
+            await asyncio.gather(*background, return_exceptions=True)  # the sender finishes what is in flight
             if bot is not None:
                 await telegram.stop(bot)
             await runner.cleanup()
@@ -89,7 +95,7 @@ def _bot(settings: Settings, services: ContentServices, app: web.Application) ->
     bot = telegram.build_application(
         token=settings.telegram_token.get_secret_value(),
         base_url=settings.telegram_api_url,
-        conversation=Conversation(services),
+        conversation=_conversation(settings, services),
         webhook=settings.webhook_url is not None,
     )
     if settings.webhook_url is not None:
@@ -107,3 +113,8 @@ async def _start_bot(settings: Settings, bot: Application) -> None:
         print(f"The Telegram bot receives updates at {settings.webhook_url}.", flush=True)
     else:
         print("The Telegram bot is running (long polling).", flush=True)
+
+
+def _conversation(settings: Settings, services: ContentServices) -> Conversation:
+    policy = InboxPolicy(retention_days=settings.inbox_retention_days, answer_days=settings.inbox_answer_days)
+    return Conversation(services, inbox=policy)

@@ -7,11 +7,12 @@ import re
 import secrets
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
 MAX_FREE_BROADCAST_RATE = 30.0
+MAX_PAID_BROADCAST_RATE = 1000.0
 
 
 class Settings(BaseSettings):
@@ -66,8 +67,20 @@ class Settings(BaseSettings):
     broadcast_rate: float = Field(
         25.0,
         gt=0,
-        le=MAX_FREE_BROADCAST_RATE,
-        description="Messages per second for broadcasts, across all processes (Telegram allows about 30).",
+        le=MAX_PAID_BROADCAST_RATE,
+        description="Messages per second from the outbox (announcements, reminders, staff answers), across all "
+        "processes. Telegram allows about 30; more only with `paid_broadcasts`.",
+    )
+    paid_broadcasts: bool = Field(
+        False,
+        description="Telegram's paid broadcasts are enabled for the bot: allows a `broadcast_rate` above 30 "
+        "(up to 1000; Telegram charges Stars for each message over 30 per second).",
+    )
+    inbox_retention_days: int = Field(
+        90, ge=1, le=3650, description="Days a closed staff-inbox conversation is kept before it is deleted."
+    )
+    inbox_answer_days: int = Field(
+        2, ge=1, le=30, description="Working days within which the bot tells people staff usually answer."
     )
     load_starter_content: bool = Field(True, description="On `run`, load the starter content into an empty database.")
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
@@ -89,6 +102,14 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{4,31}", name):
             raise ValueError("must be a Telegram username: 5-32 letters, digits or _, starting with a letter")
         return name
+
+    @model_validator(mode="after")
+    def _free_rate(self) -> Settings:
+        if self.broadcast_rate > MAX_FREE_BROADCAST_RATE and not self.paid_broadcasts:
+            raise ValueError(
+                "broadcast_rate above 30 messages per second needs paid broadcasts (VAGVISARE_PAID_BROADCASTS=true)"
+            )
+        return self
 
     @property
     def effective_database_url(self) -> str:

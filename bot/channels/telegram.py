@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
-from datetime import datetime
 from typing import Any
 
 from telegram import (
+    Bot,
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -16,7 +16,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -30,10 +30,9 @@ from telegram.ext import (
 
 from bot.channels.http import AiohttpRequest
 from bot.conversation import COMMANDS, Conversation
-from bot.reminders import send_reminders
+from bot.outbox.sender import Blocked, Rejected, RetryLater, Transient
 from bot.render import split_message
 from bot.reply import Reply
-from content.models import utcnow
 from translations.catalogs import N_, Translator
 from translations.languages import CODES
 
@@ -84,26 +83,7 @@ def build_application(
     application.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & ~filters.TEXT, _on_unsupported))
     # Edited messages, group chats and channel posts match no handler and are ignored on purpose.
     application.add_error_handler(_on_error)
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(_remind, interval=REMINDER_INTERVAL, first=REMINDER_INTERVAL)
     return application
-
-
-REMINDER_INTERVAL = 600  # seconds between looks for reminders due
-
-
-async def _remind(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await remind(context.application, utcnow())
-
-
-async def remind(application: Application, now: datetime) -> int:
-    """Send the reminders due at `now` through this bot; return how many went out."""
-    conversation: Conversation = application.bot_data[CONVERSATION]
-
-    async def deliver(chat_id: int, reply: Reply) -> bool:
-        return await deliver_reply(application, chat_id, reply)
-
-    return await send_reminders(conversation.services, now, deliver)
 
 
 async def start(application: Application, *, poll_timeout: int = 50, **polling: Any) -> None:
@@ -196,7 +176,8 @@ async def _answer_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     reply = await _conversation(context).callback(chat.id, query.data, _lang(update))
     parts = split_message(reply.text)
     message = query.message
-    if message is None or not hasattr(message, "edit_text"):
+    new_message = (query.data or "").startswith("!")  # a button under an announcement keeps the announcement
+    if new_message or message is None or not hasattr(message, "edit_text"):
         await send(context, chat.id, reply)
         return
     try:
@@ -289,3 +270,40 @@ def _guess(update: Update) -> str:
     from bot.screens.home import guess_language
 
     return guess_language(_lang(update))
+
+
+def build_sender_bot(*, token: str, base_url: str, timeout: float = 10.0) -> Bot:
+    """A bot for the outbox sender: no rate limiter of its own (the sender paces itself and handles 429s)."""
+    request = AiohttpRequest(connection_pool_size=16, read_timeout=timeout, connect_timeout=timeout)
+    return Bot(token, base_url=base_url, request=request)
+
+
+class TelegramTransport:
+    """Sends outbox messages through the Bot API, turning its errors into the sender's outcomes."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        try:
+            for index, part in enumerate(parts := split_message(reply.text)):
+                await self.bot.send_message(
+                    chat_id,
+                    part,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=_keyboard(reply) if index == len(parts) - 1 else None,
+                    link_preview_options=NO_PREVIEW,
+                )
+        except RetryAfter as error:
+            wait = error.retry_after
+            raise RetryLater(wait if isinstance(wait, int) else wait.total_seconds()) from None
+        except Forbidden:
+            raise Blocked() from None
+        except BadRequest as error:
+            if "chat not found" in error.message.lower():
+                raise Blocked() from None  # the account is gone
+            raise Rejected(error.message[:40]) from None
+        except TimedOut:
+            raise Transient("timeout") from None
+        except NetworkError as error:
+            raise Transient(error.message[:40]) from None

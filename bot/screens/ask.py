@@ -16,7 +16,7 @@ MAX_ANSWERS = 4
 def ask_prompt(ctx: Context) -> Reply:
     """Invite a question."""
     text = "❓ " + html(ctx._("Write your question in your own words, in any language, and send it."))
-    return Reply(text, [nav(ctx, "home")])
+    return Reply(text, [[Button("👤 " + ctx._("Ask a person instead"), route("staff"))], nav(ctx, "home")])
 
 
 async def answer(ctx: Context, question: str) -> Reply:
@@ -33,10 +33,17 @@ async def answer(ctx: Context, question: str) -> Reply:
                         "contact the Migration Agency (0771-235 235) or your municipality."
                     )
                 ),
+                html(ctx._("You can also send your question to a person on our staff.")),
                 html(ctx._("In an emergency, call 112.")),
             ]
         )
-        return Reply(text, [[Button("🆘 " + ctx._("Help & emergency numbers"), route("help"))], nav(ctx)])
+        buttons = [
+            [Button("👤 " + ctx._("Send my question to staff"), route("staff"))],
+            [Button("🆘 " + ctx._("Help & emergency numbers"), route("help"))],
+            nav(ctx),
+        ]
+        return Reply(text, buttons)
     buttons = [[Button(hit.title[:60], route("a", hit.slug, FROM_QUESTION))] for hit in hits]
+    buttons.append([Button("👤 " + ctx._("None of these: ask a person"), route("staff"))])
     buttons.append(nav(ctx, "ask"))
     return Reply(html(ctx._("This is what I found. Choose an answer:")), buttons)

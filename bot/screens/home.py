@@ -51,6 +51,7 @@ def privacy(ctx: Context, then: str = "") -> Reply:
                     "messages or your name."
                 )
             ),
+            html(ctx._("Only if you choose to send a question to staff is that message stored, until it is deleted.")),
             html(ctx._("Send /mydata to see everything stored about you, and /forget to delete it all.")),
         ]
     )
@@ -74,6 +75,12 @@ def privacy_full(ctx: Context, then: str = "") -> Reply:
             "What is not stored: your name, your phone number, your messages and your questions. Questions are "
             "counted per day and language only, without their text, so editors can see which topics are "
             "missing."
+        ),
+        ctx._(
+            "Questions to staff: only if you choose to send a question to a person on our staff is that "
+            "message stored, with the answer, so that they can reply to you. It is deleted {days} days after "
+            "the conversation is closed, or at once with /forget.",
+            days=ctx.inbox.retention_days,
         ),
         ctx._("Who sees it: only the staff who run this service, and they see your pseudonym, not your name."),
         ctx._(

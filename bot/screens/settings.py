@@ -78,10 +78,12 @@ async def mydata(ctx: Context) -> Reply:
         html(ctx._("Following: {places}", places=", ".join(names.get(s, s) for s in data.follows) or "–")),
         html(ctx._("Topics: {topics}", topics=", ".join(data.topics) or "–")),
         html(ctx._("Event registrations: {count}", count=len(data.registrations))),
+        html(ctx._("Conversations with staff: {count}", count=data.questions)),
         html(ctx._("First contact: {date}", date=day(ctx, data.created))),
         html(
             ctx._("Your Telegram chat number is stored so that the bot can answer you. Your messages are not stored.")
         ),
+        html(ctx._("Only questions you chose to send to staff are stored, until they are deleted.")),
     ]
     return Reply("\n".join(lines), [[Button("🗑 " + ctx._("Delete my data"), route("forget"))], nav(ctx, "set")])
 

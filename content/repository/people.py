@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import (
     BotUser,
+    Delivery,
     Event,
     Feedback,
     Follow,
@@ -19,6 +20,7 @@ from content.models import (
     Registration,
     Situation,
 )
+from content.repository.inbox import forget_threads, thread_count
 
 
 async def get_user(*, session: AsyncSession, chat_id: int) -> BotUser | None:
@@ -92,6 +94,7 @@ class PersonalData:
     follows: list[str]  # municipality slugs
     topics: list[str]  # article slugs
     registrations: list[tuple[str, str]]  # (event slug, registered | waiting)
+    questions: int  # threads with staff
 
 
 async def personal_data(*, session: AsyncSession, user: BotUser) -> PersonalData:
@@ -111,6 +114,7 @@ async def personal_data(*, session: AsyncSession, user: BotUser) -> PersonalData
         follows=await follows(session=session, user=user),
         topics=await follows(session=session, user=user, kind="topic"),
         registrations=[(slug, status) for slug, status in rows.all()],
+        questions=await thread_count(session=session, user=user),
     )
 
 
@@ -127,6 +131,8 @@ async def forget_user(*, session: AsyncSession, user: BotUser) -> list[int]:
     )
     await session.exec(delete(Registration).where(col(Registration.user_id) == user.id))
     await session.exec(delete(Follow).where(col(Follow.user_id) == user.id))
+    await session.exec(delete(Delivery).where(col(Delivery.user_id) == user.id))
+    await forget_threads(session=session, user_id=user.id or 0)
     await session.delete(user)
     await session.flush()
     return events

@@ -115,9 +115,8 @@ class Due:
     """A reminder to send: whose, in which language, for which event."""
 
     registration_id: int
-    chat_id: int
-    lang: str
-    event_slug: str
+    user_id: int
+    event_id: int
 
 
 async def due_reminders(*, session: AsyncSession, tomorrow_start: datetime, tomorrow_end: datetime) -> list[Due]:
@@ -136,7 +135,7 @@ async def due_reminders(*, session: AsyncSession, tomorrow_start: datetime, tomo
         )
         .order_by(col(Registration.id))
     )
-    return [Due(r.id or 0, u.chat_id, u.lang or "en", e.slug) for r, u, e in rows.all()]
+    return [Due(r.id or 0, u.id or 0, e.id or 0) for r, u, e in rows.all()]
 
 
 async def mark_reminded(*, session: AsyncSession, registration_id: int) -> None:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import pytest
 from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Bot
 
 from bot.channels import telegram
-from bot.channels.telegram import build_application
+from bot.channels.telegram import TelegramTransport, build_application, build_sender_bot
 from bot.conversation import Conversation
+from bot.outbox.lock import ProcessLock
+from bot.outbox.messages import Messages
+from bot.outbox.sender import Sender
 from content.loading import load_repository
 from content.search.index import SearchIndex
 from content.services import ContentServices
@@ -80,3 +87,49 @@ async def bot(emulator: tuple[BotAPIEmulator, str], services: ContentServices) -
 @pytest.fixture
 def chat(bot: BotAPIEmulator) -> Chat:
     return Chat(bot, 1001)
+
+
+@dataclass
+class Outbox:
+    """A running outbox sender, talking to the emulator through a real python-telegram-bot `Bot`."""
+
+    sender: Sender
+    stop: asyncio.Event
+    task: asyncio.Task[None]
+
+
+@pytest.fixture
+async def outbox(
+    emulator: tuple[BotAPIEmulator, str], services: ContentServices
+) -> AsyncIterator[Callable[..., Awaitable[Outbox]]]:
+    """Start senders (`await outbox(rate=..., quiet=...)`); all are stopped at the end of the test."""
+    api, base_url = emulator
+    running: list[tuple[Outbox, Bot]] = []
+
+    async def start(rate: float = 30.0, quiet: Callable[[datetime], bool] = lambda _: False, **options: Any) -> Outbox:
+        bot = build_sender_bot(token=TOKEN, base_url=base_url, timeout=1.0)
+        await bot.initialize()
+        sender = Sender(
+            services.sessions, TelegramTransport(bot), Messages(), rate=rate, lock=ProcessLock(), poll=0.05,
+            quiet=quiet, **options,
+        )  # fmt: skip
+        stop = asyncio.Event()
+        handle = Outbox(sender, stop, asyncio.create_task(sender.run(stop)))
+        running.append((handle, bot))
+        return handle
+
+    yield start
+    await api.release_polls()
+    for handle, bot in running:
+        handle.stop.set()
+        await handle.task
+        await bot.shutdown()
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20.0) -> None:
+    """Wait until `check()` is true (polling), or fail."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not true within {within} s")
+        await asyncio.sleep(0.05)

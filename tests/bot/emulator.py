@@ -12,6 +12,7 @@ import json
 import re
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -136,6 +137,9 @@ class BotAPIEmulator:
         self.callback_answers: list[str] = []
         self.commands: dict[str | None, list[dict[str, str]]] = {}
         self.failures: list[tuple[str, Failure]] = []  # (method, failure) to inject, first match wins
+        # Called for every request after `failures`: returns a failure to inject, or None (random faults).
+        self.fault: Callable[[str, dict[str, Any]], Failure | None] | None = None
+        self.arrivals: list[tuple[str, float]] = []  # (method, monotonic time) of every request, on arrival
         self.blocked: set[int] = set()
         self.languages: dict[int, str] = {}
         self.webhook: str | None = None
@@ -158,17 +162,21 @@ class BotAPIEmulator:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        self.arrivals.append((method, time.monotonic()))
         params = await _params(request)
         self.calls.append((method, params))
-        for index, (name, failure) in enumerate(self.failures):
-            if name == method:
-                del self.failures[index]
-                if failure.status == 0:
-                    await asyncio.sleep(3600)  # a timeout: never answer
-                body: dict[str, Any] = {"ok": False, "error_code": failure.status, "description": failure.description}
-                if failure.retry_after is not None:
-                    body["parameters"] = {"retry_after": failure.retry_after}
-                return web.json_response(body, status=failure.status)
+        injected = next((failure for name, failure in self.failures if name == method), None)
+        if injected is not None:
+            self.failures.remove((method, injected))
+        elif self.fault is not None:
+            injected = self.fault(method, params)
+        if injected is not None:
+            if injected.status == 0:
+                await asyncio.sleep(3600)  # a timeout: never answer
+            body: dict[str, Any] = {"ok": False, "error_code": injected.status, "description": injected.description}
+            if injected.retry_after is not None:
+                body["parameters"] = {"retry_after": injected.retry_after}
+            return web.json_response(body, status=injected.status)
         handler = getattr(self, f"api_{method}", None)
         if handler is None:
             return _error(404, "Not Found: method not found")
@@ -377,6 +385,16 @@ class BotAPIEmulator:
 
     def since(self, chat_id: int, mark: int) -> list[Sent]:
         return [sent for sent in self.log[mark:] if sent.chat_id == chat_id]
+
+    def busiest_second(self, method: str = "sendMessage") -> int:
+        """The most requests of `method` that arrived within any one second (the emulator's clock)."""
+        times = sorted(at for name, at in self.arrivals if name == method)
+        most, start = 0, 0
+        for end, at in enumerate(times):
+            while at - times[start] >= 1.0:
+                start += 1
+            most = max(most, end - start + 1)
+        return most
 
 
 def _error(status: int, description: str) -> web.Response:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 
 import pytest
 
-from bot.channels import telegram
+from bot.outbox.messages import queue_reminders
 from content.events_time import SWEDEN
 from content.files.repository import EVENTS
 from content.files.schema import EventFile
+from content.models import utcnow
+from content.repository.outbox import counts
 from content.repository.records import save_record
 from content.services import ContentServices
-from tests.bot.conftest import Chat
+from tests.bot.conftest import Chat, Outbox, eventually
 from tests.bot.emulator import BotAPIEmulator
 
 
@@ -62,16 +65,47 @@ async def test_a_full_event_puts_people_on_the_waiting_list_and_moves_them_up(
     assert "اجتماع صغير" in moved_up.plain
 
 
-async def test_registered_people_get_a_reminder_the_day_before_once(bot: BotAPIEmulator, small_event: str) -> None:
+async def test_registered_people_get_a_reminder_the_day_before_once(
+    bot: BotAPIEmulator, small_event: str, services: ContentServices, outbox: Callable[..., Awaitable[Outbox]]
+) -> None:
     person = Chat(bot, 2003)
     menu = await person.begin("Svenska")
     card = await person.tap_data(menu.message_id, f"e:{small_event}")
     await person.tap(card, "Anmäl" if "Anmäl" in " ".join(card.labels()) else card.labels()[0])
-    noon = datetime.combine(datetime.now(SWEDEN).date(), time(12), SWEDEN)
+    today = datetime.now(SWEDEN).date()
+    noon, night = datetime.combine(today, time(12), SWEDEN), datetime.combine(today, time(23), SWEDEN)
+    async with services.sessions() as session, session.begin():
+        assert await queue_reminders(session, night) == 0  # never at night
+        assert await queue_reminders(session, noon) == 1
+        assert await queue_reminders(session, noon) == 0  # never twice
     mark = len(bot.log)
-    assert await telegram.remind(bot.application, noon) == 1
+    await outbox(clock=lambda: max(utcnow(), noon))
     reminder = await bot.reply(person.chat_id, mark)
     assert "18:00" in reminder.plain
-    assert await telegram.remind(bot.application, noon) == 0  # never twice
-    night = datetime.combine(datetime.now(SWEDEN).date(), time(23), SWEDEN)
-    assert await telegram.remind(bot.application, night) == 0
+    assert "Litet möte" in reminder.plain
+    shown = await person.tap(reminder, reminder.labels()[0])
+    assert shown.message_id != reminder.message_id  # the event opens below; the reminder stays
+    assert "Litet möte" in bot.messages[person.chat_id][reminder.message_id].plain
+
+
+async def test_a_cancelled_registration_gets_no_reminder(
+    bot: BotAPIEmulator, small_event: str, services: ContentServices, outbox: Callable[..., Awaitable[Outbox]]
+) -> None:
+    person = Chat(bot, 2004)
+    menu = await person.begin("English")
+    card = await person.tap_data(menu.message_id, f"e:{small_event}")
+    registered = await person.tap(card, "Register")
+    noon = datetime.combine(datetime.now(SWEDEN).date(), time(12), SWEDEN)
+    async with services.sessions() as session, session.begin():
+        assert await queue_reminders(session, noon) == 1
+    await person.tap(registered, "Cancel my registration")  # after the reminder was queued, before it is sent
+    handle = await outbox(clock=lambda: max(utcnow(), noon))
+    mark = len(bot.log)
+
+    async def withdrawn() -> bool:
+        async with services.sessions() as session:
+            return (await counts(session=session)).get("cancelled", 0) == 1
+
+    await eventually(withdrawn)
+    assert bot.since(person.chat_id, mark) == []
+    assert handle.sender.stats.sent == 0

@@ -1,0 +1,1 @@
+"""The outbox: messages to people that are not answers (announcements, reminders, staff answers)."""

@@ -1,0 +1,280 @@
+"""The sender: takes deliveries from the outbox and sends them at Telegram's pace, surviving crashes.
+
+One process at a time sends (`bot.outbox.lock`), so the global rate holds however many processes run. Each
+delivery is claimed (committed as `sending`) before its request leaves and marked with its outcome when the
+answer comes back. A 429 pauses all sending for the `retry_after` Telegram asks; a 403 marks the person
+inactive; other failures are retried with growing pauses, then reported as failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.outbox.lock import SenderLock
+from bot.reply import Reply
+from content.models import utcnow
+from content.quiet_hours import is_quiet
+from content.repository import outbox
+from content.repository.broadcasts import finish_done, start_due
+
+log = logging.getLogger(__name__)
+
+MAX_FAILURES = 5  # tries of a delivery that fails for reasons other than a 429 or a block
+MAX_BACKOFF = 300.0  # seconds
+PER_CHAT_INTERVAL = 1.0  # Telegram: at most about one message per second to one chat
+RATE_MARGIN = 0.98  # aim just under the configured rate, so network jitter never pushes a second over it
+MAX_IN_FLIGHT = 8  # requests under way at once; also the most duplicates a crash can cause
+
+
+class RetryLater(Exception):
+    """Telegram answered 429: wait `seconds`, then try again (it does not count as a failure)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = seconds
+
+
+class Blocked(Exception):
+    """Telegram answered 403: the person blocked the bot or deleted their account."""
+
+
+class Transient(Exception):
+    """A failure worth trying again: a 5xx, a timeout, a broken connection. The message is the error code."""
+
+
+class Rejected(Exception):
+    """Telegram refused the message itself (400): trying again will not help."""
+
+
+class Transport(Protocol):
+    """Sends one reply to one chat, raising the exceptions above."""
+
+    async def send(self, chat_id: int, reply: Reply) -> None: ...
+
+
+Render = Callable[[AsyncSession, outbox.Claimed], Awaitable[Reply | None]]
+Housekeeping = Callable[[AsyncSession, datetime], Awaitable[object]]
+
+
+class Pacer:
+    """A global rate: one request every 1/rate seconds, never a burst, and a pause when Telegram asks."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = 1.0 / (rate * RATE_MARGIN)
+        self.clock = clock
+        self.next_slot = 0.0
+        self.paused_until = 0.0
+        self.last_by_chat: dict[int, float] = {}
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said 429: nobody sends before `seconds` have passed."""
+        self.paused_until = max(self.paused_until, self.clock() + seconds)
+
+    async def slot(self, chat_id: int) -> None:
+        """Wait for this request's turn: after the global pause, the last request and this chat's last message."""
+        while True:
+            now = self.clock()
+            ready = max(self.next_slot, self.paused_until, self.last_by_chat.get(chat_id, 0.0) + PER_CHAT_INTERVAL)
+            if ready <= now:
+                break
+            await asyncio.sleep(ready - now)
+        self.next_slot = now + self.interval
+        self.last_by_chat[chat_id] = now
+        if len(self.last_by_chat) > 10_000:
+            self.last_by_chat = {c: t for c, t in self.last_by_chat.items() if t > now - PER_CHAT_INTERVAL}
+
+
+def backoff(failures: int) -> float:
+    """Seconds to wait before the next try: 2, 4, 8, ... up to five minutes."""
+    return min(MAX_BACKOFF, 2.0**failures)
+
+
+@dataclass
+class Stats:
+    """What this sender did since it started (for logs and benchmarks)."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    blocked: int = 0
+    requeued_at_start: int = 0
+    first_sent_at: float | None = None
+    last_sent_at: float | None = None
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+class Sender:
+    """Sends the outbox. `run` until `stop` is set; only the holder of the sender lock sends."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        transport: Transport,
+        render: Render,
+        *,
+        rate: float,
+        lock: SenderLock,
+        clock: Callable[[], datetime] = utcnow,
+        housekeeping: list[tuple[float, Housekeeping]] | None = None,
+        poll: float = 1.0,
+        quiet: Callable[[datetime], bool] = is_quiet,
+    ) -> None:
+        self.sessions = sessions
+        self.transport = transport
+        self.render = render
+        self.pacer = Pacer(rate)
+        self.lock = lock
+        self.clock = clock
+        self.poll = poll
+        self.quiet = quiet
+        self.housekeeping = [[every, job, 0.0] for every, job in housekeeping or []]
+        self.batch = max(1, round(rate))  # about one second of work per claim
+        self.in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.stats = Stats()
+        self.wake = asyncio.Event()
+
+    def nudge(self) -> None:
+        """Something was queued in this process: look at the outbox now rather than at the next poll."""
+        self.wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Wait to become the sender, then send until `stop` is set (finishing what is in flight)."""
+        while not stop.is_set():
+            if not await self.lock.acquire():
+                await _wait(stop, self.lock.retry_every)
+                continue
+            try:
+                await self._send_while_held(stop)
+            finally:
+                await self._drain()
+                await self.lock.release()
+
+    async def _send_while_held(self, stop: asyncio.Event) -> None:
+        async with self.sessions() as session, session.begin():
+            self.stats.requeued_at_start = await outbox.requeue_in_flight(session=session)
+        if self.stats.requeued_at_start:
+            log.warning(
+                "Put %d deliveries back in the queue (in flight when a sender stopped).", self.stats.requeued_at_start
+            )
+        log.info("Sending the outbox.")
+        while not stop.is_set():
+            if not await self.lock.still_held():
+                log.error("Lost the sender lock; stopping sending.")
+                return
+            claimed = await self.step()
+            if not claimed:
+                self.wake.clear()
+                await _wait(stop, self.poll, self.wake)
+
+    async def step(self) -> int:
+        """Do what is due: start broadcasts, housekeeping, then claim and send one batch; return how many."""
+        now = self.clock()
+        async with self.sessions() as session, session.begin():
+            await start_due(session=session, now=now)
+            await finish_done(session=session, now=now)
+            for entry in self.housekeeping:
+                every, job, last = entry
+                if time.monotonic() - float(last) >= float(every):  # type: ignore[arg-type]
+                    await job(session, now)  # type: ignore[operator]
+                    entry[2] = time.monotonic()
+            batch = await outbox.claim(session=session, now=now, limit=self.batch, quiet=self.quiet(now))
+        for item in batch:
+            await self.in_flight.acquire()
+            await self.pacer.slot(item.chat_id)
+            task = asyncio.create_task(self._deliver(item))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+        return len(batch)
+
+    async def _drain(self) -> None:
+        if self.tasks:
+            await asyncio.gather(*self.tasks, return_exceptions=True)
+
+    async def _deliver(self, item: outbox.Claimed) -> None:
+        try:
+            await self._deliver_one(item)
+        except Exception:  # a database error while marking: the row stays `sending` and is requeued at restart
+            log.exception("Could not record the outcome of a delivery.")
+        finally:
+            self.in_flight.release()
+
+    async def _deliver_one(self, item: outbox.Claimed) -> None:
+        if not item.active:
+            async with self.sessions() as session, session.begin():
+                await outbox.mark_blocked(session=session, delivery_id=item.id, user_id=item.user_id)
+            return
+        async with self.sessions() as session:
+            reply = await self.render(session, item)
+        if reply is None:
+            async with self.sessions() as session, session.begin():
+                await outbox.mark_cancelled(session=session, delivery_id=item.id, reason="no longer applies")
+            return
+        try:
+            await self.transport.send(item.chat_id, reply)
+        except RetryLater as wait:
+            self.pacer.pause(wait.seconds)
+            self.stats.retried += 1
+            await self._retry(item, wait.seconds, None, item.failures)
+        except Blocked:
+            self.stats.blocked += 1
+            async with self.sessions() as session, session.begin():
+                await outbox.mark_blocked(session=session, delivery_id=item.id, user_id=item.user_id)
+        except Rejected as error:
+            await self._fail(item, f"rejected: {error}", item.failures + 1)
+        except (Transient, Exception) as error:
+            code = str(error) if isinstance(error, Transient) else type(error).__name__
+            failures = item.failures + 1
+            self.stats.errors[code] = self.stats.errors.get(code, 0) + 1
+            if failures >= MAX_FAILURES:
+                await self._fail(item, code, failures)
+            else:
+                self.stats.retried += 1
+                await self._retry(item, backoff(failures), code, failures)
+        else:
+            moment = time.monotonic()
+            self.stats.sent += 1
+            self.stats.first_sent_at = self.stats.first_sent_at or moment
+            self.stats.last_sent_at = moment
+            async with self.sessions() as session, session.begin():
+                await outbox.mark_sent(session=session, delivery_id=item.id, now=self.clock())
+
+    async def _retry(self, item: outbox.Claimed, seconds: float, error: str | None, failures: int) -> None:
+        async with self.sessions() as session, session.begin():
+            await outbox.mark_retry(
+                session=session,
+                delivery_id=item.id,
+                not_before=self.clock() + timedelta(seconds=seconds),
+                error=error,
+                failures=failures,
+            )
+
+    async def _fail(self, item: outbox.Claimed, error: str, failures: int) -> None:
+        self.stats.failed += 1
+        log.warning("A %s delivery failed for good: %s", item.kind, error)
+        async with self.sessions() as session, session.begin():
+            await outbox.mark_failed(session=session, delivery_id=item.id, error=error, failures=failures)
+
+
+async def _wait(stop: asyncio.Event, seconds: float, wake: asyncio.Event | None = None) -> None:
+    """Sleep up to `seconds`, waking early when `stop` (or `wake`) is set."""
+    waiters = [asyncio.ensure_future(stop.wait())]
+    if wake is not None:
+        waiters.append(asyncio.ensure_future(wake.wait()))
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await waiter
