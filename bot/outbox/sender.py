@@ -33,6 +33,7 @@ MAX_FAILURES = 5  # tries of a delivery that fails for reasons other than a 429 
 MAX_BACKOFF = 300.0  # seconds
 PER_CHAT_INTERVAL = 1.0  # Telegram: at most about one message per second to one chat
 RATE_MARGIN = 0.98  # aim just under the configured rate, so network jitter never pushes a second over it
+ERROR_PAUSE = 5.0  # seconds to wait after an unexpected error before trying again
 MAX_IN_FLIGHT = 8  # requests under way at once; also the most duplicates a crash can cause
 
 
@@ -172,7 +173,12 @@ class Sender:
             if not await self.lock.still_held():
                 log.error("Lost the sender lock; stopping sending.")
                 return
-            claimed = await self.step()
+            try:
+                claimed = await self.step()
+            except Exception:  # the database went away for a moment, say: never let the sender die of it
+                log.exception("Sending the outbox failed; trying again shortly.")
+                await _wait(stop, ERROR_PAUSE)
+                continue
             if not claimed:
                 self.wake.clear()
                 await _wait(stop, self.poll, self.wake)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, literal, update
+from sqlalchemy import Select, func, literal, true, update
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -211,6 +211,7 @@ async def _start(session: AsyncSession, broadcast: Broadcast, now: datetime) -> 
         literal(now, type_=Delivery.__table__.c.not_before.type),  # type: ignore[attr-defined]
         literal(0),
     )
+    rows = rows.where(true())  # SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT
     columns = ["kind", "ref", "detail", "broadcast_id", "user_id", "status", "urgent", "not_before", "failures"]
     await session.exec(insert_ignoring_duplicates(session).from_select(columns, rows))
     total = (await session.exec(select(func.count()).where(Delivery.broadcast_id == broadcast.id))).one()
