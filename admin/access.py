@@ -22,6 +22,8 @@ ALL_ROLES = frozenset(Role)
 EDITING = frozenset({Role.ADMINISTRATOR, Role.EDITOR})
 TRANSLATING = frozenset({Role.ADMINISTRATOR, Role.EDITOR, Role.TRANSLATOR})
 ADMINISTRATION = frozenset({Role.ADMINISTRATOR})
+BROADCASTING = frozenset({Role.ADMINISTRATOR, Role.BROADCASTER})
+STAFF = frozenset({Role.ADMINISTRATOR, Role.EDITOR, Role.BROADCASTER})  # who answers the staff inbox
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,11 @@ from admin.views import (
     accounts,
     articles,
     audit,
+    broadcasts,
     dashboard,
     events,
     history,
+    inbox,
     links,
     occupations,
     places,
@@ -30,4 +32,6 @@ ALL_VIEWS: list[web.RouteTableDef] = [
     audit.routes,
     transfer.routes,
     history.routes,
+    broadcasts.routes,
+    inbox.routes,
 ]

@@ -7,6 +7,7 @@ import html
 import re
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from content.models import Role
 from content.repository.accounts import create_account
 from content.search.index import SearchIndex
 from content.services import ContentServices
+from translations.machine.provider import TranslationProvider
 from vagvisare.settings import Settings
 
 PASSWORD = "correct horse battery staple"
@@ -66,18 +68,29 @@ async def admin_services(admin_sessions: async_sessionmaker[AsyncSession]) -> Co
     return ContentServices(sessions=admin_sessions, search=SearchIndex())
 
 
-@pytest.fixture
-async def admin_url(admin_settings: Settings, admin_services: ContentServices) -> AsyncIterator[str]:
-    """The admin, with the bot's web channel as `vagvisare run` serves it, on a free local port."""
-    app = create_app(admin_settings, admin_services)
-    add_web_channel(app, Conversation(admin_services))
+@asynccontextmanager
+async def serve_admin(
+    settings: Settings, services: ContentServices, provider: TranslationProvider | None = None
+) -> AsyncIterator[str]:
+    """Serve the admin, with the bot's web channel as `vagvisare run` serves it, on a free local port."""
+    app = create_app(settings, services, provider=provider)
+    add_web_channel(app, Conversation(services))
     declare(app, API_PATH, Access(roles=ALL_ROLES))
     runner = web.AppRunner(app, handler_cancellation=True)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    await runner.cleanup()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def admin_url(admin_settings: Settings, admin_services: ContentServices) -> AsyncIterator[str]:
+    """The admin (machine translation from the settings' Argos folder, which is empty) on a free local port."""
+    async with serve_admin(admin_settings, admin_services) as url:
+        yield url
 
 
 @dataclass

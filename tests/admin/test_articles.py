@@ -8,22 +8,18 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from admin import app as admin_app
-from admin.access import ALL_ROLES, Access, declare
 from admin.app import create_app
 from admin.views import article_forms
-from bot.channels.web import API_PATH, add_web_channel
-from bot.conversation import Conversation
 from content.files.schema import ArticleFile
 from content.models import Role, TranslationStatus
 from content.repository.articles import get_article, get_article_file, save_article
 from content.repository.translations import Status, status_of
 from content.services import ContentServices
-from tests.admin.conftest import Client, Login
+from tests.admin.conftest import Client, Login, serve_admin
 from tests.factories import make_article
 from translations.machine.provider import FakeProvider
 from vagvisare.settings import Settings
@@ -41,15 +37,8 @@ async def admin_url(
     admin_settings: Settings, admin_services: ContentServices, provider: FakeProvider
 ) -> AsyncIterator[str]:
     """The admin as in conftest, with a fake machine translation provider."""
-    app = create_app(admin_settings, admin_services, provider=provider)
-    add_web_channel(app, Conversation(admin_services))
-    declare(app, API_PATH, Access(roles=ALL_ROLES))
-    runner = web.AppRunner(app, handler_cancellation=True)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    await runner.cleanup()
+    async with serve_admin(admin_settings, admin_services, provider) as url:
+        yield url
 
 
 async def english(person: Client) -> Client:
