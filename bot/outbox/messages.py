@@ -172,8 +172,13 @@ async def queue_reminders(session: AsyncSession, now: datetime) -> int:
     due: list[Due] = await due_reminders(session=session, tomorrow_start=start, tomorrow_end=end)
     queued = 0
     for item in due:
-        queued += await enqueue(
-            session=session, kind=DeliveryKind.REMINDER, ref=item.event_id, user_ids=[item.user_id], now=now
+        queued += await enqueue(  # one reminder per event, person and day (a moved event gets a new one)
+            session=session,
+            kind=DeliveryKind.REMINDER,
+            ref=item.event_id,
+            detail=tomorrow.isoformat(),
+            user_ids=[item.user_id],
+            now=now,
         )
         await mark_reminded(session=session, registration_id=item.registration_id)
     return queued

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.events_time import SWEDEN
 from content.files.schema import EventFile, EventTranslationFile
-from content.models import Event, EventTranslation, Municipality, PublicationStatus, utcnow
+from content.models import (
+    DeliveryKind,
+    Event,
+    EventTranslation,
+    Municipality,
+    PublicationStatus,
+    Registration,
+    utcnow,
+)
 from content.repository.lookup import by_slug, id_of, slug_of
+from content.repository.outbox import cancel_pending, enqueue
 
 
 class EventAdapter:
@@ -49,6 +59,7 @@ class EventAdapter:
         today = self._today or datetime.now(SWEDEN).date()
         starts_at = data.local_start(today).replace(tzinfo=SWEDEN)
         row = await by_slug(session, Event, data.slug)
+        before = None if row is None else (row.starts_at, row.place, row.status)
         if row is None:
             row = Event(slug=data.slug, starts_at=starts_at, starts_spec=data.starts)
         elif row.starts_spec != data.starts:
@@ -61,6 +72,8 @@ class EventAdapter:
         row.version, row.revision, row.updated_at = data.version, revision, utcnow()
         session.add(row)
         await session.flush()
+        if before is not None:
+            await _tell_registrants(session, row, before, revision)
         for old in await _translations(session, row):
             await session.delete(old)
         await session.flush()
@@ -83,6 +96,34 @@ class EventAdapter:
             await session.delete(old)
         await session.flush()  # children first: the tables have no ORM relationship to order the deletes
         await session.delete(row)
+
+
+async def _tell_registrants(
+    session: AsyncSession, row: Event, before: tuple[datetime, str, str], revision: int
+) -> None:
+    """A published, upcoming event moved or withdrawn: queue a message to everyone registered or waiting."""
+    starts_at, place, status = before
+    if status != PublicationStatus.PUBLISHED or starts_at <= utcnow():
+        return
+    if row.status != PublicationStatus.PUBLISHED:
+        change = "cancelled"
+        await cancel_pending(session=session, kind=DeliveryKind.REMINDER, ref=row.id or 0, reason="event withdrawn")
+    elif row.starts_at != starts_at or row.place != place:
+        change = "moved"
+        if row.starts_at != starts_at:  # a reminder for the old day is withdrawn; the new day gets its own
+            await cancel_pending(session=session, kind=DeliveryKind.REMINDER, ref=row.id or 0, reason="event moved")
+            await session.exec(update(Registration).where(col(Registration.event_id) == row.id).values(reminded=False))
+    else:
+        return
+    people = await session.exec(select(Registration.user_id).where(Registration.event_id == row.id))
+    await enqueue(
+        session=session,
+        kind=DeliveryKind.EVENT_CHANGE,
+        ref=row.id or 0,
+        detail=f"{change}:{revision}",
+        user_ids=list(people.all()),
+        now=utcnow(),
+    )
 
 
 async def _translations(session: AsyncSession, event: Event) -> list[EventTranslation]:

@@ -109,3 +109,35 @@ async def test_a_cancelled_registration_gets_no_reminder(
     await eventually(withdrawn)
     assert bot.since(person.chat_id, mark) == []
     assert handle.sender.stats.sent == 0
+
+
+async def test_registrants_hear_when_an_event_moves_and_when_it_is_withdrawn(
+    bot: BotAPIEmulator, small_event: str, services: ContentServices, outbox: Callable[..., Awaitable[Outbox]]
+) -> None:
+    seated, waiting = Chat(bot, 2005), Chat(bot, 2006)
+    for person, language in ((seated, "English"), (waiting, "Українська")):
+        menu = await person.begin(language)
+        card = await person.tap_data(menu.message_id, f"e:{small_event}")
+        await person.tap(card, card.labels()[0])
+    await outbox()
+    async with services.sessions() as session:
+        current = await EVENTS.read(session, small_event)
+    assert current is not None
+    later = (datetime.now(SWEDEN) + timedelta(days=3)).date()
+    moved = current.model_copy(update={"starts": f"{later.isoformat()} 17:30", "place": "Folkets hus"})
+    mark = len(bot.log)
+    async with services.sessions() as session, session.begin():
+        await save_record(EVENTS, session=session, data=moved, actor="test")
+    note = await bot.reply(seated.chat_id, mark)
+    assert "17:30" in note.plain
+    assert "Folkets hus" in note.plain
+    assert "Small meeting" in note.plain
+    assert "Folkets hus" in (await bot.reply(waiting.chat_id, mark)).plain  # the waiting list hears it too
+
+    mark = len(bot.log)
+    withdrawn = moved.model_copy(update={"status": "draft"})
+    async with services.sessions() as session, session.begin():
+        await save_record(EVENTS, session=session, data=withdrawn, actor="test")
+    cancelled = await bot.reply(seated.chat_id, mark)
+    assert "cancelled" in cancelled.plain
+    assert cancelled.button("Other events")
