@@ -86,7 +86,7 @@ def _audience(form: Form, choices: dict[str, Any]) -> tuple[Audience, str]:
         Audience.EVENT: {slug for slug, _ in choices["events"]},
     }[audience]
     if value not in allowed:
-        raise Invalid(N_("Choose the {what} from the list."), what=AUDIENCE_LABELS[audience].lower())
+        raise Invalid(N_("Choose the region, municipality, language, situation or event from the list."))
     return audience, value
 
 
@@ -388,7 +388,7 @@ def _when(form: Form) -> datetime | None:
 @routes.post(r"/broadcasts/{broadcast_id:\d+}/send")
 @allow(BROADCASTING)
 async def broadcast_send(request: web.Request) -> web.StreamResponse:
-    """Send now or at a time: the sender starts it then, creating one delivery per person in the audience."""
+    """Send now (one delivery per person in the audience, created at once) or at a time (the sender starts it)."""
     broadcast = await _load(request)
     if broadcast.status not in broadcasts.EDITABLE:
         raise redirect(f"/broadcasts/{broadcast.id}")
@@ -413,7 +413,10 @@ async def broadcast_send(request: web.Request) -> web.StreamResponse:
     async with request.app[SERVICES].sessions() as session, session.begin():
         stored = await session.get(Broadcast, broadcast.id)
         assert stored is not None
-        await broadcasts.schedule(session=session, broadcast=stored, at=at, actor=actor_of(request), now=utcnow())
+        if at is None:
+            await broadcasts.start_now(session=session, broadcast=stored, actor=actor_of(request), now=utcnow())
+        else:
+            await broadcasts.schedule(session=session, broadcast=stored, at=at, actor=actor_of(request), now=utcnow())
     if at is None:
         await flash(request, "Sending has started.")
     else:

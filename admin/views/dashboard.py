@@ -12,6 +12,8 @@ from admin.labels import KIND_NAMES
 from admin.render import SERVICES, render, translator
 from content.models import Article, ArticleKind, Municipality, PublicationStatus, utcnow
 from content.repository.articles import articles_due_for_review
+from content.repository.inbox import open_count
+from content.repository.outbox import pending_count
 from content.repository.stats import (
     feedback_per_article,
     questions_per_topic,
@@ -59,6 +61,8 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
             "unanswered_by_lang": [(t.gettext(_language_name(lang)), n) for lang, n in unanswered_by_lang],
             "feedback": await feedback_per_article(session=session, since=since),
             "coverage": await translation_coverage(session=session),
+            "inbox": await open_count(session=session),
+            "outbox": await pending_count(session=session),
         }
     context |= {"days": PERIOD_DAYS, "language_name": _language_name}
     return await render(request, "dashboard.html", context)

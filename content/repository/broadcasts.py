@@ -184,6 +184,20 @@ async def schedule(
     await session.flush()
 
 
+async def start_now(*, session: AsyncSession, broadcast: Broadcast, actor: str, now: datetime) -> None:
+    """Start sending at once: one delivery per person in the audience now (the sender picks them up)."""
+    _require(broadcast, EDITABLE)
+    broadcast.scheduled_at = now
+    await _start(session, broadcast, now)
+    session.add(
+        AuditEntry(
+            actor=actor, action="send", entity="broadcast", slug=str(broadcast.id),
+            detail={"recipients": broadcast.recipients, "urgent": broadcast.urgent},
+        )
+    )  # fmt: skip
+    await session.flush()
+
+
 async def start_due(*, session: AsyncSession, now: datetime) -> list[int]:
     """Start every scheduled broadcast whose time has come: create one delivery per recipient, at once."""
     due = await session.exec(
