@@ -44,6 +44,8 @@ class Conversation:
         """/start, optionally with a deep-link payload (m_umea, e_<event>, t_sfi, l_ar)."""
         async with self.services.sessions() as session, session.begin():
             user = await get_or_create_user(session=session, chat_id=chat_id)
+            if user.writing_to_staff_until is not None:
+                user.writing_to_staff_until = None
             ctx = await self._context(session, user, telegram_lang)
             target = deep_link_route(payload)
             if user.lang is None:
@@ -63,6 +65,8 @@ class Conversation:
                 t = Translator(home.guess_language(telegram_lang))
                 return Reply(t.gettext("Nothing is stored about you."), [])
             user = user or await get_or_create_user(session=session, chat_id=chat_id)
+            if user.writing_to_staff_until is not None:  # a command instead of the message: nothing goes unasked
+                user.writing_to_staff_until = None
             ctx = await self._context(session, user, telegram_lang)
             if user.lang is None:
                 return home.choose_language(ctx, ctx.lang)
@@ -86,6 +90,8 @@ class Conversation:
         async with self.services.sessions() as session, session.begin():
             user = await get_or_create_user(session=session, chat_id=chat_id)
             ctx = await self._context(session, user, telegram_lang)
+            if user.writing_to_staff_until is not None:  # a button instead of the message: nothing goes unasked
+                user.writing_to_staff_until = None
             parsed = parse(data)
             if parsed is None:
                 return stale(ctx)

@@ -103,6 +103,15 @@ def backoff(failures: int) -> float:
 
 
 @dataclass
+class _Chore:
+    """Work the sender does now and then (queueing tomorrow's reminders), every `every` seconds."""
+
+    every: float
+    job: Housekeeping
+    last: float = float("-inf")
+
+
+@dataclass
 class Stats:
     """What this sender did since it started (for logs and benchmarks)."""
 
@@ -140,7 +149,7 @@ class Sender:
         self.clock = clock
         self.poll = poll
         self.quiet = quiet
-        self.housekeeping = [[every, job, 0.0] for every, job in housekeeping or []]
+        self.housekeeping = [_Chore(every, job) for every, job in housekeeping or []]
         self.batch = max(1, round(rate))  # about one second of work per claim
         self.in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self.tasks: set[asyncio.Task[None]] = set()
@@ -191,11 +200,10 @@ class Sender:
         async with self.sessions() as session, session.begin():
             await start_due(session=session, now=now)
             await finish_done(session=session, now=now)
-            for entry in self.housekeeping:
-                every, job, last = entry
-                if time.monotonic() - float(last) >= float(every):  # type: ignore[arg-type]
-                    await job(session, now)  # type: ignore[operator]
-                    entry[2] = time.monotonic()
+            for chore in self.housekeeping:
+                if time.monotonic() - chore.last >= chore.every:
+                    await chore.job(session, now)
+                    chore.last = time.monotonic()
             batch = await outbox.claim(session=session, now=now, limit=self.batch, quiet=self.quiet(now))
         for item in batch:
             await self.in_flight.acquire()

@@ -205,3 +205,23 @@ async def test_an_answer_needs_text_and_a_translation_before_it_is_sent(
     assert "Vid torget." in page  # what was typed is kept
     status, _ = await staff.get("/inbox/999999")
     assert status == 404
+
+
+async def test_changing_ones_mind_after_agreeing_stores_nothing(
+    bot: BotAPIEmulator,  # noqa: F811
+    admin_sessions: Sessions,
+) -> None:
+    person = Chat(bot, 8700)
+    menu = await person.begin("English")
+    await person.tap_data(menu.message_id, "ask")
+    answer = await person.say(NOTHING_MATCHES)
+    consent = await person.tap(answer, "👤")
+    prompt = await person.tap(consent, "✍️")
+    cancelled = await person.tap(prompt, "Cancel")
+    assert "Nothing was sent" in cancelled.plain
+    await person.say("my private question")  # goes to the search only
+    consent = await person.tap(await person.say(NOTHING_MATCHES), "👤")
+    await person.tap(consent, "✍️")
+    await person.say("/menu")  # a command instead of the message
+    await person.say("another private question")
+    assert await threads(admin_sessions) == []
