@@ -93,7 +93,7 @@ class Pacer:
         # at most a quarter interval: the rate holds on average, and no second ever sees more than the cap.
         self.next_slot = max(ready, now - self.interval / 4) + self.interval
         self.last_by_chat[chat_id] = now
-        if len(self.last_by_chat) > 10_000:
+        if len(self.last_by_chat) > 1000:  # only the last second matters
             self.last_by_chat = {c: t for c, t in self.last_by_chat.items() if t > now - PER_CHAT_INTERVAL}
 
 
@@ -145,6 +145,7 @@ class Sender:
         self.transport = transport
         self.render = render
         self.pacer = Pacer(rate)
+        self.turns = asyncio.Lock()
         self.lock = lock
         self.clock = clock
         self.poll = poll
@@ -207,7 +208,6 @@ class Sender:
             batch = await outbox.claim(session=session, now=now, limit=self.batch, quiet=self.quiet(now))
         for item in batch:
             await self.in_flight.acquire()
-            await self.pacer.slot(item.chat_id)
             task = asyncio.create_task(self._deliver(item))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
@@ -236,6 +236,8 @@ class Sender:
             async with self.sessions() as session, session.begin():
                 await outbox.mark_cancelled(session=session, delivery_id=item.id, reason="no longer applies")
             return
+        async with self.turns:  # one at a time, in order: the slot is taken right before the request leaves
+            await self.pacer.slot(item.chat_id)
         try:
             await self.transport.send(item.chat_id, reply)
         except RetryLater as wait:
