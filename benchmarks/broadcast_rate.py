@@ -1,12 +1,15 @@
 """Broadcast throughput: one announcement to many subscribers through the Bot API emulator, at the rate cap.
 
 Usage: .venv/bin/python benchmarks/broadcast_rate.py [--subscribers 10000] [--rate 30] [--database-url URL]
+       [--kill-after N]
 
 Creates the subscribers (four languages) and an urgent announcement (urgent, so that quiet hours do not hold it
 when this runs at night) in a fresh database, starts the Bot API emulator from the tests in this process and the
 real sender (`vagvisare send`) in a child process pointed at it, then schedules the broadcast "now". Prints the
 time to the first message, the achieved rate as a fraction of the cap (first to last message, the emulator's
 clock), the busiest second, deliveries by status, and the sender's resident memory (VmRSS at the end, VmHWM peak).
+With --kill-after N the sender is killed with SIGKILL after N messages and started again: the people reached and
+the duplicate messages show the crash guarantee (the rate then includes the restart).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import argparse
 import asyncio
 import gc
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -49,7 +53,11 @@ def memory(pid: int) -> tuple[float, float]:
     return values["VmRSS:"], values["VmHWM:"]
 
 
-async def main(subscribers: int, rate: float, database_url: str | None) -> None:
+async def start_sender(environment: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(sys.executable, "-m", "vagvisare", "send", cwd=ROOT, env=environment)
+
+
+async def main(subscribers: int, rate: float, database_url: str | None, kill_after: int) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="vagvisare-broadcast-"))
     url = database_url or f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}"
     await migrate(url)
@@ -86,9 +94,7 @@ async def main(subscribers: int, rate: float, database_url: str | None) -> None:
             "VAGVISARE_LOAD_STARTER_CONTENT": "false",
             "VAGVISARE_LOG_LEVEL": "WARNING",
         }
-        sender = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "vagvisare", "send", cwd=ROOT, env=environment
-        )
+        sender = await start_sender(environment)
         await asyncio.sleep(3)  # let it start: the time to the first message counts from the click, not the start
         rss_idle, _ = memory(sender.pid)
         async with sessions() as session, session.begin():
@@ -103,13 +109,26 @@ async def main(subscribers: int, rate: float, database_url: str | None) -> None:
         clicked = time.monotonic()
         print(f"Broadcast to {subscribers} subscribers at a cap of {rate:g} messages/s started.", flush=True)
         last_report = clicked
-        while len(api.log) < subscribers:
+        reached: set[int] = set()
+        seen = 0
+        killed = False
+        while len(reached) < subscribers:
             await asyncio.sleep(0.5)
+            counted = len(api.log)
+            reached.update(sent.chat_id for sent in api.log[seen:counted])
+            seen = counted
             if time.monotonic() - last_report >= 30:
                 last_report = time.monotonic()
-                print(f"  {len(api.log)} sent after {last_report - clicked:.0f} s", flush=True)
+                print(f"  {len(reached)} people reached after {last_report - clicked:.0f} s", flush=True)
+            if kill_after and not killed and len(api.log) >= kill_after:
+                sender.send_signal(signal.SIGKILL)  # a crash halfway: no chance to record what is in flight
+                await sender.wait()
+                killed = True
+                print(f"  killed the sender (SIGKILL) after {len(api.log)} messages; starting it again", flush=True)
+                sender = await start_sender(environment)
             if sender.returncode is not None:
                 raise SystemExit("the sender stopped")
+        reached = {sent.chat_id for sent in api.log}
         gc.enable()
         rss_end, rss_peak = memory(sender.pid)
         async with sessions() as session:
@@ -125,6 +144,8 @@ async def main(subscribers: int, rate: float, database_url: str | None) -> None:
     print(f"achieved rate: {achieved:.2f} messages/s = {achieved / rate:.3f} of the cap")
     print(f"busiest second: {api.busiest_second()} requests (cap {rate:g})")
     print(f"deliveries: {by_status}")
+    print(f"people reached: {len(reached)} of {subscribers}; messages: {len(api.log)} "
+          f"({len(api.log) - len(reached)} duplicates)")  # fmt: skip
     print(f"sender memory: {rss_idle:.0f} MB idle, {rss_end:.0f} MB at the end, peak {rss_peak:.0f} MB (VmHWM)")
 
 
@@ -132,6 +153,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=30.0)
-    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument("--database-url", default=None, help="an empty database (default: a fresh SQLite file)")
+    parser.add_argument("--kill-after", type=int, default=0, help="SIGKILL the sender after N messages, restart it")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.subscribers, arguments.rate, arguments.database_url))
+    asyncio.run(main(arguments.subscribers, arguments.rate, arguments.database_url, arguments.kill_after))

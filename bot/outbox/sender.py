@@ -178,7 +178,8 @@ class Sender:
             self.stats.requeued_at_start = await outbox.requeue_in_flight(session=session)
         if self.stats.requeued_at_start:
             log.warning(
-                "Put %d deliveries back in the queue (in flight when a sender stopped).", self.stats.requeued_at_start
+                "Put %d claimed deliveries back in the queue: a sender stopped before finishing them.",
+                self.stats.requeued_at_start,
             )
         log.info("Sending the outbox.")
         while not stop.is_set():
