@@ -107,7 +107,7 @@ class Conversation:
             question = text.strip()[:MAX_QUESTION]
             if not question:
                 return ask.ask_prompt(ctx)
-            urgent = is_urgent(question)
+            urgent = is_urgent(text)
             if staff.is_writing(ctx):
                 return await staff.received(ctx, text.strip(), urgent)
             reply = await ask.answer(ctx, question)
@@ -134,6 +134,8 @@ class Conversation:
                 await update_user(session=session, user=user, active=False)
 
     async def _context(self, session: AsyncSession, user: BotUser, telegram_lang: str | None) -> Context:
+        if not user.active:  # they write again, so they no longer block the bot
+            user.active = True
         await self.services.cache.follow(session)  # content changed since the last update? forget cached reads
         lang = user.lang or home.guess_language(telegram_lang)
         return Context(

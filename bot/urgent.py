@@ -1,7 +1,8 @@
 """Words of danger: a message that contains one shows the emergency number at once and flags staff.
 
-Matching is on whole words (or word starts for inflected languages), after lower-casing and Unicode
-normalisation; it errs on the side of showing 112 too often rather than too rarely. The lists need review
+Matching is on word starts (so inflected forms match too), after lower-casing and Unicode normalisation; in Arabic
+and Persian script anywhere in a word, since articles and prepositions join the word in front ("العنف", "بسكين").
+It errs on the side of showing 112 too often rather than too rarely. The lists need review
 by native speakers (see docs/inbox.md).
 """
 
@@ -32,7 +33,7 @@ URGENT_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "uk": (
         "самогубств", "вбити себе", "покінчити з собою", "хочу померти", "зґвалту", "насильств", "б'є мене",
-        "бʼє мене", "погрожу", "загроз", "небезпек", "ніж", "зброя", "торгівля людьми", "примусовий шлюб",
+        "бʼє мене", "погрожу", "загроз", "небезпек", "ножем", "зброя", "торгівля людьми", "примусовий шлюб",
     ),
     "ru": (
         "самоубийств", "убить себя", "покончить с собой", "хочу умереть", "изнасилов", "насили", "бьет меня",
@@ -50,11 +51,16 @@ def _normal(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().replace("\u200c", " ").replace("\u2019", "'")
 
 
-_PHRASES = sorted({word for words in URGENT_WORDS.values() for word in words}, key=len, reverse=True)
-_PATTERN = re.compile(
-    r"(?<![\w])(?:" + "|".join(re.escape(_normal(w)) for w in _PHRASES) + ")",
-    re.UNICODE,
-)
+ARABIC_SCRIPT = ("ar", "fa")
+_JOINED = {_normal(w) for code in ARABIC_SCRIPT for w in URGENT_WORDS[code]}
+_STARTS = {_normal(w) for code, words in URGENT_WORDS.items() if code not in ARABIC_SCRIPT for w in words}
+
+
+def _alternatives(words: set[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+_PATTERN = re.compile(rf"(?<![\w])(?:{_alternatives(_STARTS)})|(?:{_alternatives(_JOINED)})", re.UNICODE)
 
 
 def is_urgent(text: str) -> bool:

@@ -298,13 +298,27 @@ async def broadcast_save(request: web.Request) -> web.StreamResponse:
         return await _page(
             request, broadcast, values=_posted_values(form), error=(problem.message, problem.values), status=400
         )
+    try:
+        source_changed, had_translations = await _save(request, broadcast, fields, translations)
+    except broadcasts.BroadcastError:
+        await flash(request, "This broadcast is already being sent and cannot be changed.", "error")
+        raise redirect(f"/broadcasts/{broadcast.id}") from None
+    if source_changed and had_translations:
+        await flash(request, "The Swedish text changed, so its translations were removed. Translate it again.", "info")
+    else:
+        await flash(request, "Saved.")
+    raise redirect(f"/broadcasts/{broadcast.id}")
+
+
+async def _save(
+    request: web.Request, broadcast: Broadcast, fields: dict[str, Any], translations: dict[str, str]
+) -> tuple[bool, bool]:
+    """Save a draft's fields and translations; return whether the Swedish changed and translations existed."""
     async with request.app[SERVICES].sessions() as session, session.begin():
-        stored = await session.get(Broadcast, broadcast.id)
+        stored = await session.get(Broadcast, broadcast.id, with_for_update=True)  # not while the sender starts it
         assert stored is not None
-        before = {
-            code: row.text
-            for code, row in (await broadcasts.broadcast_texts(session=session, broadcast=stored)).items()
-        }
+        rows = await broadcasts.broadcast_texts(session=session, broadcast=stored)
+        before = {code: row.text for code, row in rows.items()}
         source_changed = before.get(SOURCE_LANGUAGE) != fields["text"]
         await broadcasts.update_broadcast(
             session=session, broadcast=stored, actor=actor_of(request), now=utcnow(), **fields
@@ -315,11 +329,7 @@ async def broadcast_save(request: web.Request) -> web.StreamResponse:
                     await broadcasts.set_text(
                         session=session, broadcast=stored, lang=code, text=translated, status=TranslationStatus.REVIEWED
                     )
-    if source_changed and any(code != SOURCE_LANGUAGE for code in before):
-        await flash(request, "The Swedish text changed, so its translations were removed. Translate it again.", "info")
-    else:
-        await flash(request, "Saved.")
-    raise redirect(f"/broadcasts/{broadcast.id}")
+    return source_changed, any(code != SOURCE_LANGUAGE for code in before)
 
 
 @routes.post(r"/broadcasts/{broadcast_id:\d+}/translate")
@@ -333,7 +343,9 @@ async def broadcast_translate(request: web.Request) -> web.StreamResponse:
     async with request.app[SERVICES].sessions() as session:
         texts = await broadcasts.broadcast_texts(session=session, broadcast=broadcast)
     source = texts[SOURCE_LANGUAGE].text
-    done, unreachable, failed = [], [], []
+    done: list[str] = []
+    unreachable: list[str] = []
+    failed: list[str] = []
     for code in CODES:
         if code == SOURCE_LANGUAGE or code in texts:
             continue
@@ -347,13 +359,22 @@ async def broadcast_translate(request: web.Request) -> web.StreamResponse:
             log.warning("Machine translation of a broadcast into %s failed: %s", code, type(error).__name__)
             failed.append(name)
             continue
-        async with request.app[SERVICES].sessions() as session, session.begin():
-            stored = await session.get(Broadcast, broadcast.id)
-            assert stored is not None
-            await broadcasts.set_text(
-                session=session, broadcast=stored, lang=code, text=draft, status=TranslationStatus.MACHINE
-            )
+        try:
+            async with request.app[SERVICES].sessions() as session, session.begin():
+                stored = await session.get(Broadcast, broadcast.id, with_for_update=True)
+                assert stored is not None
+                await broadcasts.set_text(
+                    session=session, broadcast=stored, lang=code, text=draft, status=TranslationStatus.MACHINE
+                )
+        except broadcasts.BroadcastError:  # it started meanwhile
+            break
         done.append(name)
+    await _report(request, done, unreachable, failed)
+    raise redirect(f"/broadcasts/{broadcast.id}")
+
+
+async def _report(request: web.Request, done: list[str], unreachable: list[str], failed: list[str]) -> None:
+    """Tell the broadcaster what the machine translated, what it could not reach and what failed."""
     if done:
         await flash(
             request, "Machine-translated into {languages}. A person should check it.", languages=", ".join(done)
@@ -366,7 +387,6 @@ async def broadcast_translate(request: web.Request) -> web.StreamResponse:
         await flash(request, "Machine translation failed for {languages}.", "error", languages=", ".join(failed))
     if not (done or unreachable or failed):
         await flash(request, "Every language already has a text.", "info")
-    raise redirect(f"/broadcasts/{broadcast.id}")
 
 
 def _when(form: Form) -> datetime | None:
@@ -410,18 +430,26 @@ async def broadcast_send(request: web.Request) -> web.StreamResponse:
                                   language=BY_CODE[code].english_name)  # fmt: skip
     except Invalid as problem:
         return await _page(request, broadcast, error=(problem.message, problem.values), status=400)
-    async with request.app[SERVICES].sessions() as session, session.begin():
-        stored = await session.get(Broadcast, broadcast.id)
-        assert stored is not None
-        if at is None:
-            await broadcasts.start_now(session=session, broadcast=stored, actor=actor_of(request), now=utcnow())
-        else:
-            await broadcasts.schedule(session=session, broadcast=stored, at=at, actor=actor_of(request), now=utcnow())
+    try:
+        await _send(request, broadcast, at)
+    except broadcasts.BroadcastError:  # a second click, or the sender started it meanwhile
+        await flash(request, "That is not possible any more: the broadcast has moved on.", "error")
+        raise redirect(f"/broadcasts/{broadcast.id}") from None
     if at is None:
         await flash(request, "Sending has started.")
     else:
         await flash(request, "Scheduled for {time} (Swedish time).", time=local(at))
     raise redirect(f"/broadcasts/{broadcast.id}")
+
+
+async def _send(request: web.Request, broadcast: Broadcast, at: datetime | None) -> None:
+    async with request.app[SERVICES].sessions() as session, session.begin():
+        stored = await session.get(Broadcast, broadcast.id, with_for_update=True)
+        assert stored is not None
+        if at is None:
+            await broadcasts.start_now(session=session, broadcast=stored, actor=actor_of(request), now=utcnow())
+        else:
+            await broadcasts.schedule(session=session, broadcast=stored, at=at, actor=actor_of(request), now=utcnow())
 
 
 async def _control(request: web.Request, action: str) -> web.StreamResponse:

@@ -26,6 +26,7 @@ ANSWER_LIMIT = 3500
 SWEDISH = (SOURCE_LANGUAGE, "sv-x-easy")
 STATUS_LABELS = {"open": N_("Waiting for an answer"), "answered": N_("Answered"), "closed": N_("Closed")}
 FAQ_SOURCE = "Vägvisare: svar från personalen"
+FAQ_TITLE = "Fråga från inkorgen {number}: skriv frågan i allmänna ordalag"
 
 
 @routes.get("/inbox")
@@ -73,6 +74,8 @@ async def _to_swedish(
         return N_("No machine translation from {language} into Swedish is installed."), name
     try:
         translated = await provider.translate([m.text for m in missing], thread.lang, SOURCE_LANGUAGE)
+        if len(translated) != len(missing):
+            raise ValueError("the provider returned a different number of texts")
     except Exception as error:  # the page still shows the original
         log.warning("Machine translation of an inbox message failed: %s", type(error).__name__)
         return N_("Machine translation from {language} into Swedish failed."), name
@@ -241,9 +244,9 @@ async def make_faq(request: web.Request) -> web.StreamResponse:
     if not questions or not answers:
         await flash(request, "Answer the question first; then it can become a FAQ article.", "error")
         raise redirect(f"/inbox/{thread.id}")
-    last = questions[-1]
-    question = last.translation if thread.lang not in SWEDISH and last.translation else last.text
-    title = " ".join(question.split())[:120] or "Fråga"
+    # The person's own words stay in the inbox (deleted with the thread, or on /forget): the article gets a
+    # placeholder title for the editor to write the question in general terms.
+    title = FAQ_TITLE.format(number=thread.id)
     async with request.app[SERVICES].sessions() as session, session.begin():
         slug = f"faq-inkorg-{thread.id}"
         number = 2
@@ -262,6 +265,7 @@ async def make_faq(request: web.Request) -> web.StreamResponse:
         await save_article(session=session, data=article, actor=actor_of(request), note=note)
     await flash(
         request,
-        "A draft FAQ article was made from this conversation. Remove anything personal, add a source, then publish.",
+        "A draft FAQ article was made from the answer. Write the question as a title in general terms, remove "
+        "anything personal, add a source, then publish.",
     )
     raise redirect(f"/articles/{slug}")

@@ -25,6 +25,7 @@ from content.models import (
     PublicationStatus,
     Registration,
     RegistrationStatus,
+    utcnow,
 )
 from content.repository.broadcasts import broadcast_texts
 from content.repository.events import event_title
@@ -111,6 +112,9 @@ async def reminder_message(session: AsyncSession, item: Claimed) -> Reply | None
         or not await _registered(session, event, item.user_id)
     ):
         return None
+    tomorrow = utcnow().astimezone(SWEDEN).date() + timedelta(days=1)
+    if event.starts_at.astimezone(SWEDEN).date() != tomorrow:  # held too long (quiet hours, a backlog): too late
+        return None
     t = Translator(item.lang)
     title = await event_title(session=session, event=event, chain=fallback_chain(item.lang))
     at = format_time(event.starts_at.astimezone(SWEDEN), format="short", locale=babel_locale(item.lang))
@@ -164,7 +168,7 @@ async def staff_answer_message(session: AsyncSession, message_id: int, lang: str
 async def queue_reminders(session: AsyncSession, now: datetime) -> int:
     """Queue tomorrow's reminders (only between 10:00 and 20:00 Swedish time); each registration once."""
     local = now.astimezone(SWEDEN)
-    if not FIRST_HOUR <= local.hour <= LAST_HOUR:
+    if not FIRST_HOUR <= local.hour < LAST_HOUR:
         return 0
     tomorrow = local.date() + timedelta(days=1)
     start = datetime.combine(tomorrow, time(0), SWEDEN)

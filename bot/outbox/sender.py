@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -34,7 +35,9 @@ MAX_BACKOFF = 300.0  # seconds
 PER_CHAT_INTERVAL = 1.0  # Telegram: at most about one message per second to one chat
 RATE_MARGIN = 0.98  # aim just under the configured rate, so network jitter never pushes a second over it
 ERROR_PAUSE = 5.0  # seconds to wait after an unexpected error before trying again
-MAX_IN_FLIGHT = 8  # requests under way at once; also the most duplicates a crash can cause
+MIN_WINDOW = 8  # deliveries claimed and not yet finished, at most: max(8, a quarter second's worth at the rate)
+OUTAGE_AFTER = 3  # transient failures in a row, nothing sent between: Telegram (or the network) is down
+MAX_OUTAGE_PAUSE = 60.0  # seconds
 
 
 class RetryLater(Exception):
@@ -97,6 +100,15 @@ class Pacer:
             self.last_by_chat = {c: t for c, t in self.last_by_chat.items() if t > now - PER_CHAT_INTERVAL}
 
 
+def window(rate: float) -> int:
+    """How many deliveries one sender holds at once (claimed, rendering, waiting for their turn or in flight).
+
+    It bounds what a crash can duplicate, what still goes out after a pause or a cancel, and what a sender that
+    lost its lock can still send: 8 at Telegram's free rate, more at paid rates so that claiming keeps up.
+    """
+    return max(MIN_WINDOW, math.ceil(rate / 4))
+
+
 def backoff(failures: int) -> float:
     """Seconds to wait before the next try: 2, 4, 8, ... up to five minutes."""
     return min(MAX_BACKOFF, 2.0**failures)
@@ -151,9 +163,9 @@ class Sender:
         self.poll = poll
         self.quiet = quiet
         self.housekeeping = [_Chore(every, job) for every, job in housekeeping or []]
-        self.batch = max(1, round(rate))  # about one second of work per claim
-        self.in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self.window = window(rate)
         self.tasks: set[asyncio.Task[None]] = set()
+        self.outage = 0  # transient failures in a row
         self.stats = Stats()
         self.wake = asyncio.Event()
 
@@ -164,11 +176,19 @@ class Sender:
     async def run(self, stop: asyncio.Event) -> None:
         """Wait to become the sender, then send until `stop` is set (finishing what is in flight)."""
         while not stop.is_set():
-            if not await self.lock.acquire():
+            try:
+                acquired = await self.lock.acquire()
+            except Exception:  # the database is away for a moment: keep waiting, never die of it
+                log.exception("Could not ask for the sender lock; trying again shortly.")
+                acquired = False
+            if not acquired:
                 await _wait(stop, self.lock.retry_every)
                 continue
             try:
                 await self._send_while_held(stop)
+            except Exception:
+                log.exception("Sending the outbox failed; trying again shortly.")
+                await _wait(stop, ERROR_PAUSE)
             finally:
                 await self._drain()
                 await self.lock.release()
@@ -206,12 +226,15 @@ class Sender:
                 if time.monotonic() - chore.last >= chore.every:
                     await chore.job(session, now)
                     chore.last = time.monotonic()
-            batch = await outbox.claim(session=session, now=now, limit=self.batch, quiet=self.quiet(now))
+            free = self.window - len(self.tasks)
+            batch = await outbox.claim(session=session, now=now, limit=free, quiet=self.quiet(now)) if free else []
         for item in batch:
-            await self.in_flight.acquire()
             task = asyncio.create_task(self._deliver(item))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
+        if not free:  # the window is full: wait until one delivery is done
+            await asyncio.wait(set(self.tasks), return_when=asyncio.FIRST_COMPLETED)
+            return 1
         return len(batch)
 
     async def _drain(self) -> None:
@@ -221,18 +244,24 @@ class Sender:
     async def _deliver(self, item: outbox.Claimed) -> None:
         try:
             await self._deliver_one(item)
-        except Exception:  # a database error while marking: the row stays `sending` and is requeued at restart
-            log.exception("Could not record the outcome of a delivery.")
-        finally:
-            self.in_flight.release()
+        except Exception:  # a database error while recording the outcome: try once more, after a moment
+            log.exception("Could not record the outcome of a delivery; it goes back in the queue.")
+            await asyncio.sleep(1.0)
+            with contextlib.suppress(Exception):  # else it stays `sending` and the next sender requeues it
+                await self._retry(item, ERROR_PAUSE, "not recorded", item.failures)
 
     async def _deliver_one(self, item: outbox.Claimed) -> None:
         if not item.active:
             async with self.sessions() as session, session.begin():
                 await outbox.mark_blocked(session=session, delivery_id=item.id, user_id=item.user_id)
             return
-        async with self.sessions() as session:
-            reply = await self.render(session, item)
+        try:
+            async with self.sessions() as session:
+                reply = await self.render(session, item)
+        except Exception:
+            log.exception("Rendering a %s delivery failed.", item.kind)
+            await self._transient(item, "render")
+            return
         if reply is None:
             async with self.sessions() as session, session.begin():
                 await outbox.mark_cancelled(session=session, delivery_id=item.id, reason="no longer applies")
@@ -252,21 +281,33 @@ class Sender:
         except Rejected as error:
             await self._fail(item, f"rejected: {error}", item.failures + 1)
         except (Transient, Exception) as error:
-            code = str(error) if isinstance(error, Transient) else type(error).__name__
-            failures = item.failures + 1
-            self.stats.errors[code] = self.stats.errors.get(code, 0) + 1
-            if failures >= MAX_FAILURES:
-                await self._fail(item, code, failures)
-            else:
-                self.stats.retried += 1
-                await self._retry(item, backoff(failures), code, failures)
+            await self._transient(item, str(error) if isinstance(error, Transient) else type(error).__name__)
         else:
+            self.outage = 0
             moment = time.monotonic()
             self.stats.sent += 1
             self.stats.first_sent_at = self.stats.first_sent_at or moment
             self.stats.last_sent_at = moment
             async with self.sessions() as session, session.begin():
                 await outbox.mark_sent(session=session, delivery_id=item.id, now=self.clock())
+
+    async def _transient(self, item: outbox.Claimed, code: str) -> None:
+        """A failure worth trying again. Several in a row mean an outage: everything waits, nobody's tries count."""
+        self.stats.errors[code] = self.stats.errors.get(code, 0) + 1
+        self.stats.retried += 1
+        self.outage += 1
+        if self.outage >= OUTAGE_AFTER:
+            pause = min(MAX_OUTAGE_PAUSE, backoff(self.outage - OUTAGE_AFTER + 1))
+            if self.outage == OUTAGE_AFTER:
+                log.warning("Telegram does not answer (%s); sending waits and tries again.", code)
+            self.pacer.pause(pause)
+            await self._retry(item, pause, code, item.failures)
+            return
+        failures = item.failures + 1
+        if failures >= MAX_FAILURES:
+            await self._fail(item, code, failures)
+        else:
+            await self._retry(item, backoff(failures), code, failures)
 
     async def _retry(self, item: outbox.Claimed, seconds: float, error: str | None, failures: int) -> None:
         async with self.sessions() as session, session.begin():

@@ -40,7 +40,10 @@ class BroadcastError(Exception):
 def audience_query(audience: Audience, value: str) -> Select[tuple[int]]:
     """The people an audience names: always only those with announcements on who still use the bot."""
     query = select(BotUser.id).where(
-        col(BotUser.active).is_(True), col(BotUser.announcements).is_(True), col(BotUser.lang).is_not(None)
+        col(BotUser.active).is_(True),
+        col(BotUser.announcements).is_(True),
+        col(BotUser.lang).is_not(None),
+        col(BotUser.chat_id) > 0,  # the admin's "Try the bot" sessions have negative ids: never recipients
     )
     if audience == Audience.LANGUAGE:
         query = query.where(col(BotUser.lang) == value)

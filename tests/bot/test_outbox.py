@@ -244,3 +244,30 @@ async def test_stop_announcements_under_an_announcement_keeps_it_and_stops_the_n
 
     await eventually(done)
     assert await status_counts(services, second) == {}  # nobody: the only person unsubscribed
+
+
+async def test_an_outage_pauses_sending_and_fails_nobody(
+    emulator: tuple[BotAPIEmulator, str], services: ContentServices, outbox: Callable[..., Awaitable[Outbox]]
+) -> None:
+    import time
+
+    api, _ = emulator
+    await add_people(services, range(7400, 7410), lang="sv")
+    down_until = time.monotonic() + 12.0  # longer than five tries with their pauses (2 + 4 + 8 + 16 s) would last
+
+    def outage(method: str, params: dict[str, Any]) -> Failure | None:
+        if method == "sendMessage" and time.monotonic() < down_until:
+            return Failure(502, "Bad Gateway")
+        return None
+
+    api.fault = outage
+    handle = await outbox(rate=20.0)
+    broadcast_id = await announce(services)
+
+    async def done() -> bool:
+        return await broadcast_status(services, broadcast_id) == BroadcastStatus.DONE
+
+    await eventually(done, within=60)
+    assert await status_counts(services, broadcast_id) == {"sent": 10}
+    assert handle.sender.stats.failed == 0
+    assert len(api.log) == 10
