@@ -7,8 +7,10 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
+from bot.outbox import sender as sender_module
 from content.models import Audience, BotUser, Broadcast, BroadcastStatus, Follow, TranslationStatus, utcnow
 from content.repository import broadcasts
 from content.repository.outbox import counts
@@ -17,6 +19,8 @@ from tests.bot.conftest import Chat, Outbox, eventually
 from tests.bot.emulator import BotAPIEmulator, Failure
 
 LANGS = ("sv", "en", "ar", "uk")
+# The sender's logic does not depend on the database (the claim's SQL is tested on both by the tests above it).
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 async def add_people(services: ContentServices, chats: range, **fields: Any) -> None:
@@ -119,6 +123,7 @@ async def test_every_recipient_gets_the_announcement_once_through_429s_403s_5xx_
     assert set(inactive) == blocked
 
 
+@SQLITE_ONLY
 async def test_a_broadcast_can_be_paused_resumed_and_cancelled(
     emulator: tuple[BotAPIEmulator, str], services: ContentServices, outbox: Callable[..., Awaitable[Outbox]]
 ) -> None:
@@ -170,6 +175,7 @@ async def _sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
+@SQLITE_ONLY
 async def test_quiet_hours_hold_announcements_but_not_urgent_ones(
     emulator: tuple[BotAPIEmulator, str], services: ContentServices, outbox: Callable[..., Awaitable[Outbox]]
 ) -> None:
@@ -188,6 +194,7 @@ async def test_quiet_hours_hold_announcements_but_not_urgent_ones(
     assert all("storm" in sent.plain for sent in api.log)
 
 
+@SQLITE_ONLY
 async def test_a_scheduled_broadcast_waits_for_its_time(
     emulator: tuple[BotAPIEmulator, str], services: ContentServices, outbox: Callable[..., Awaitable[Outbox]]
 ) -> None:
@@ -246,14 +253,19 @@ async def test_stop_announcements_under_an_announcement_keeps_it_and_stops_the_n
     assert await status_counts(services, second) == {}  # nobody: the only person unsubscribed
 
 
+@SQLITE_ONLY
 async def test_an_outage_pauses_sending_and_fails_nobody(
-    emulator: tuple[BotAPIEmulator, str], services: ContentServices, outbox: Callable[..., Awaitable[Outbox]]
+    emulator: tuple[BotAPIEmulator, str],
+    services: ContentServices,
+    outbox: Callable[..., Awaitable[Outbox]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import time
 
     api, _ = emulator
+    monkeypatch.setattr(sender_module, "MAX_FAILURES", 2)  # so that a short outage would use up every try
     await add_people(services, range(7400, 7410), lang="sv")
-    down_until = time.monotonic() + 12.0  # longer than five tries with their pauses (2 + 4 + 8 + 16 s) would last
+    down_until = time.monotonic() + 5.0  # longer than two tries with their pause (2 s) last
 
     def outage(method: str, params: dict[str, Any]) -> Failure | None:
         if method == "sendMessage" and time.monotonic() < down_until:
