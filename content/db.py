@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,17 +70,13 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-async def migrate(url: str, revision: str = "head", *, in_child: bool = False) -> None:
+async def migrate(url: str, revision: str = "head") -> None:
     """Upgrade the database at `url` to `revision`; Alembic runs in a worker thread.
 
-    `in_child` runs it in a short-lived child process instead, so that a long-running server never imports
-    Alembic (about 11 MB of resident memory it would carry for its whole life).
+    `vagvisare run` calls this in a short-lived child process (see `vagvisare.startup.database`), so that a
+    long-running server never imports Alembic.
     """
-    if not in_child:
-        await asyncio.to_thread(_upgrade, url, revision)
-        return
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
-        await asyncio.get_running_loop().run_in_executor(child, _upgrade, url, revision)
+    await asyncio.to_thread(_upgrade, url, revision)
 
 
 async def downgrade(url: str, revision: str) -> None:

@@ -22,7 +22,7 @@ from bot.conversation import Conversation
 from content.services import ContentServices, ReadCache
 from vagvisare.sending import keep_house, send_outbox
 from vagvisare.settings import Settings
-from vagvisare.startup import database, search_index
+from vagvisare.startup import database, release_free_memory, search_index
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +55,11 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
 
 async def _serve(settings: Settings, stop: asyncio.Event) -> None:
     settings.ensure_secret_key()
-    async with database(settings, migrate_in_child=True) as sessions:
+    async with database(settings, prepare_in_child=True) as sessions:
         services = ContentServices(
             sessions=sessions, search=await search_index(sessions), cache=ReadCache(recheck=CONTENT_RECHECK)
         )
+        release_free_memory()
         app = create_app(settings, services)
         add_web_channel(app, _conversation(settings, services))
         declare(app, WEB_CHANNEL_PATH, Access(roles=ALL_ROLES))  # "Try the bot" is for logged-in staff

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
+import ctypes.util
 import logging
+import multiprocessing
 from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -19,19 +24,40 @@ log = logging.getLogger(__name__)
 
 @asynccontextmanager
 async def database(
-    settings: Settings, *, migrate_in_child: bool = False
+    settings: Settings, *, prepare_in_child: bool = False
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """Migrate the database to the newest schema, load the starter content if it is empty, yield sessions.
 
-    A long-running server migrates in a child process (`migrate_in_child`) and so never loads Alembic.
+    A long-running server does both in a short-lived child process (`prepare_in_child`), so it never carries
+    Alembic, the YAML reader or the memory of reading every content file (about 20 MB for its whole life).
     """
     url = settings.effective_database_url
-    await migrate(url, in_child=migrate_in_child)
+    if prepare_in_child:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
+            loop = asyncio.get_running_loop()
+            summary = await loop.run_in_executor(child, prepare_database, url, settings.load_starter_content)
+    else:
+        summary = await _prepare(url, settings.load_starter_content)
+    if summary:
+        log.info("Loaded the starter content: %s", summary)
     async with open_database(url) as sessions:
-        if settings.load_starter_content and not await has_content(sessions):
-            summary = await load_repository(sessions, actor="starter-content")
-            log.info("Loaded the starter content: %s", "; ".join(summary.lines()))
         yield sessions
+
+
+def prepare_database(url: str, load_starter_content: bool) -> str | None:
+    """Migrate, and load the starter content into an empty database; return what was loaded (None: nothing)."""
+    return asyncio.run(_prepare(url, load_starter_content))
+
+
+async def _prepare(url: str, load_starter_content: bool) -> str | None:
+    await migrate(url)
+    if not load_starter_content:
+        return None
+    async with open_database(url) as sessions:
+        if await has_content(sessions):
+            return None
+        summary = await load_repository(sessions, actor="starter-content")
+    return "; ".join(summary.lines())
 
 
 async def search_index(sessions: async_sessionmaker[AsyncSession]) -> SearchIndex:
@@ -40,3 +66,13 @@ async def search_index(sessions: async_sessionmaker[AsyncSession]) -> SearchInde
     async with sessions() as session:
         await index.refresh(session)
     return index
+
+
+def release_free_memory() -> None:
+    """Give memory freed during start-up (building the search index) back to the system, where glibc allows."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None)
+    if trim is not None:  # glibc only; elsewhere there is nothing to do
+        trim(0)
