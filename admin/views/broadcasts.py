@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from admin.access import BROADCASTING, allow
 from admin.render import SERVICES, SETTINGS, actor_of, flash, redirect, render
@@ -51,6 +52,22 @@ SITUATION_LABELS = {
     Situation.PROTECTION: N_("Temporary protection"),
     Situation.OTHER: N_("Other"),
 }
+
+
+async def _audience_name(session: AsyncSession, audience: Audience, value: str) -> str:
+    """The chosen region, municipality, language, situation or event by its name (the slug if it is gone)."""
+    if audience == Audience.REGION:
+        region = next((r for r in await list_regions(session=session) if r.slug == value), None)
+        return (region.name.get(SOURCE_LANGUAGE) or value) if region else value
+    if audience == Audience.MUNICIPALITY:
+        town = next((t for t in await list_municipalities(session=session) if t.slug == value), None)
+        return town.name if town else value
+    if audience == Audience.LANGUAGE:
+        return BY_CODE[value].english_name if value in BY_CODE else value
+    if audience == Audience.EVENT:
+        event = await get_event(session=session, slug=value)
+        return await event_title(session=session, event=event, chain=(SOURCE_LANGUAGE, "en")) if event else value
+    return value
 
 
 async def _choices(request: web.Request) -> dict[str, Any]:
@@ -131,6 +148,7 @@ async def broadcast_list(request: web.Request) -> web.StreamResponse:
             rows.append(
                 {
                     "broadcast": broadcast,
+                    "audience": await _audience_name(session, broadcast.audience, broadcast.audience_value),
                     "text": texts[SOURCE_LANGUAGE].text if SOURCE_LANGUAGE in texts else "",
                     "progress": await broadcasts.progress(session=session, broadcast=broadcast),
                     "when": local(broadcast.scheduled_at) if broadcast.scheduled_at else "",
@@ -139,7 +157,12 @@ async def broadcast_list(request: web.Request) -> web.StreamResponse:
     return await render(
         request,
         "broadcasts/list.html",
-        {"rows": rows, "status_labels": STATUS_LABELS, "audience_labels": AUDIENCE_LABELS},
+        {
+            "rows": rows,
+            "status_labels": STATUS_LABELS,
+            "audience_labels": AUDIENCE_LABELS,
+            "situation_labels": SITUATION_LABELS,
+        },
     )
 
 
@@ -208,6 +231,7 @@ async def _page(
         current = await broadcasts.progress(session=session, broadcast=broadcast)
         report = await broadcasts.failures(session=session, broadcast=broadcast)
         linked = await session.get(Event, broadcast.event_id) if broadcast.event_id else None
+        audience = await _audience_name(session, broadcast.audience, broadcast.audience_value)
     editable = broadcast.status in broadcasts.EDITABLE
     settings = request.app[SETTINGS]
     now = utcnow()
@@ -224,6 +248,8 @@ async def _page(
         "editable": editable,
         "values": values or _values_of(broadcast, texts, linked.slug if linked else ""),
         "linked_event": linked,
+        "audience": audience,
+        "situation_labels": SITUATION_LABELS,
         "error": error,
         "status_labels": STATUS_LABELS,
         "eta": _eta(current.pending, settings.broadcast_rate),

@@ -72,6 +72,7 @@ async def test_a_broadcaster_writes_translates_previews_and_sends_to_followers(
     number = await new_broadcast(person)
     _, page = await person.get(f"/broadcasts/{number}")
     assert "6 people right now" in page  # Falun's followers, not Umeå's
+    assert "Followers of a municipality: <strong>Falun</strong>" in page
     assert "no text: gets English or Swedish" in page
 
     _, page = await person.post(f"/broadcasts/{number}/translate", {})
