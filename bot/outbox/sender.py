@@ -132,8 +132,6 @@ class Stats:
     failed: int = 0
     blocked: int = 0
     requeued_at_start: int = 0
-    first_sent_at: float | None = None
-    last_sent_at: float | None = None
     errors: dict[str, int] = field(default_factory=dict)
 
 
@@ -167,11 +165,6 @@ class Sender:
         self.tasks: set[asyncio.Task[None]] = set()
         self.outage = 0  # transient failures in a row
         self.stats = Stats()
-        self.wake = asyncio.Event()
-
-    def nudge(self) -> None:
-        """Something was queued in this process: look at the outbox now rather than at the next poll."""
-        self.wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Wait to become the sender, then send until `stop` is set (finishing what is in flight)."""
@@ -192,6 +185,11 @@ class Sender:
             finally:
                 await self._drain()
                 await self.lock.release()
+                done = self.stats
+                log.info(
+                    "Stopped sending the outbox: %d sent, %d tried again, %d failed, %d blocked; errors: %s.",
+                    done.sent, done.retried, done.failed, done.blocked, done.errors or "none",
+                )  # fmt: skip
 
     async def _send_while_held(self, stop: asyncio.Event) -> None:
         async with self.sessions() as session, session.begin():
@@ -213,8 +211,7 @@ class Sender:
                 await _wait(stop, ERROR_PAUSE)
                 continue
             if not claimed:
-                self.wake.clear()
-                await _wait(stop, self.poll, self.wake)
+                await _wait(stop, self.poll)
 
     async def step(self) -> int:
         """Do what is due: start broadcasts, housekeeping, then claim and send one batch; return how many."""
@@ -284,10 +281,7 @@ class Sender:
             await self._transient(item, str(error) if isinstance(error, Transient) else type(error).__name__)
         else:
             self.outage = 0
-            moment = time.monotonic()
             self.stats.sent += 1
-            self.stats.first_sent_at = self.stats.first_sent_at or moment
-            self.stats.last_sent_at = moment
             async with self.sessions() as session, session.begin():
                 await outbox.mark_sent(session=session, delivery_id=item.id, now=self.clock())
 
@@ -326,15 +320,7 @@ class Sender:
             await outbox.mark_failed(session=session, delivery_id=item.id, error=error, failures=failures)
 
 
-async def _wait(stop: asyncio.Event, seconds: float, wake: asyncio.Event | None = None) -> None:
-    """Sleep up to `seconds`, waking early when `stop` (or `wake`) is set."""
-    waiters = [asyncio.ensure_future(stop.wait())]
-    if wake is not None:
-        waiters.append(asyncio.ensure_future(wake.wait()))
-    try:
-        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await waiter
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    """Sleep up to `seconds`, waking early when `stop` is set."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
