@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from content.models import (
     AuditEntry,
     BotUser,
+    Delivery,
     DeliveryKind,
     InboxMessage,
     InboxThread,
@@ -178,6 +179,10 @@ async def purge_closed(*, session: AsyncSession, closed_before: datetime) -> int
         ).all()
     )
     if ids:
+        answers = select(InboxMessage.id).where(col(InboxMessage.thread_id).in_(ids))
+        await session.exec(
+            delete(Delivery).where(col(Delivery.kind) == DeliveryKind.REPLY, col(Delivery.ref).in_(answers))
+        )  # nor that an answer was sent
         await session.exec(delete(InboxMessage).where(col(InboxMessage.thread_id).in_(ids)))
         await session.exec(delete(InboxThread).where(col(InboxThread.id).in_(ids)))
         await session.flush()

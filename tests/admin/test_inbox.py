@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from content.models import InboxMessage, InboxThread, Role, utcnow
+from content.models import Delivery, InboxMessage, InboxThread, Role, utcnow
 from content.repository.inbox import purge_closed
 from content.services import ContentServices
 from tests.admin.conftest import Client, Login, serve_admin
@@ -153,6 +153,9 @@ async def test_closed_threads_are_deleted_after_retention_and_forget_deletes_at_
     await write_to_staff(second, "English", "Question two")
     one, two = sorted(await threads(admin_sessions), key=lambda t: t.id or 0)
     staff = await staff_member(login_as)
+    await staff.post(f"/inbox/{one.id}/reply", {"swedish": "Svar.", "translated": "Answer.", "machine": ""})
+    async with admin_sessions() as session:
+        assert len((await session.exec(select(Delivery))).all()) == 1  # the answer, queued
     _, page = await staff.post(f"/inbox/{one.id}/close", {})
     assert "deleted in 90 days" in page
     async with admin_sessions() as session, session.begin():
@@ -160,6 +163,8 @@ async def test_closed_threads_are_deleted_after_retention_and_forget_deletes_at_
     async with admin_sessions() as session, session.begin():
         assert await purge_closed(session=session, closed_before=utcnow() + timedelta(seconds=1)) == 1  # 90 days on
     assert [t.id for t in await threads(admin_sessions)] == [two.id]
+    async with admin_sessions() as session:
+        assert (await session.exec(select(Delivery))).all() == []  # no trace of an answer either
 
     confirm = await second.say("/forget")
     done = await second.tap(confirm, "🗑")
