@@ -65,6 +65,9 @@ class Hit:
         }
 
 
+Key = tuple[int, int]  # a document's address in the index: (segment, document)
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A document that matches some words of a question, before the decision whether it answers it."""
@@ -180,22 +183,32 @@ class SearchIndex:
             return [], []
         frequencies = [_matches(searcher, group) for group in groups]
         query = tantivy.Query.boolean_query([(tantivy.Occur.Should, group) for group in groups])
-        candidates = []
-        for score, address in searcher.search(query, limit=pool).hits:
-            document = searcher.doc(address)
-            only_this = tantivy.Query.term_query(self._schema, "slug", document["slug"][0])
-            matched = [
-                bool(frequency)
-                and bool(
-                    _matches(
-                        searcher,
-                        tantivy.Query.boolean_query([(tantivy.Occur.Must, group), (tantivy.Occur.Must, only_this)]),
-                    )
-                )
-                for group, frequency in zip(groups, frequencies, strict=True)
-            ]
-            candidates.append(Candidate(_hit(document, score), matched))
+        found = searcher.search(query, limit=pool).hits
+        if not found:
+            return frequencies, []
+        documents = [searcher.doc(address) for _, address in found]
+        slugs = {_key(address): document["slug"][0] for (_, address), document in zip(found, documents, strict=True)}
+        # Which candidates each word matches: one search per word, among the candidates' documents only.
+        among = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "slug", slug)) for slug in {*slugs.values()}]
+        )
+        matched_slugs = [
+            self._slugs_matching(searcher, group, among, slugs) if frequency else set()
+            for group, frequency in zip(groups, frequencies, strict=True)
+        ]
+        candidates = [
+            Candidate(_hit(document, score), [document["slug"][0] in each for each in matched_slugs])
+            for (score, _), document in zip(found, documents, strict=True)
+        ]
         return frequencies, candidates
+
+    def _slugs_matching(
+        self, searcher: tantivy.Searcher, group: tantivy.Query, among: tantivy.Query, known: dict[Key, str]
+    ) -> set[str]:
+        """Return the slugs of the documents matched by both `group` and `among`."""
+        both = tantivy.Query.boolean_query([(tantivy.Occur.Must, group), (tantivy.Occur.Must, among)])
+        hits = searcher.search(both, limit=len(known) * len(CODES)).hits
+        return {known.get(_key(address)) or searcher.doc(address)["slug"][0] for _, address in hits}
 
     def _query_groups(self, searcher: tantivy.Searcher, lang: str, question: str) -> list[tantivy.Query]:
         """Return one query per word of the question; an unknown compound matches by its known parts."""
@@ -233,6 +246,10 @@ class SearchIndex:
                 prefix = tantivy.Query.fuzzy_term_query(self._schema, field, stem, distance=0, prefix=True)
                 options.append(tantivy.Query.boost_query(prefix, boost))
         return tantivy.Query.disjunction_max_query(options)
+
+
+def _key(address: tantivy.DocAddress) -> Key:
+    return (address.segment_ord, address.doc)
 
 
 def _matches(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
