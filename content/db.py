@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from content import sqlite_connection
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -34,7 +36,14 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if parsed.get_driver_name() == "aiosqlite":
+            event.listen(engine.sync_engine, "do_connect", _one_trip_connection)
     return engine
+
+
+def _one_trip_connection(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    """Open SQLite connections whose statements take one trip to aiosqlite's thread (`content.sqlite_connection`)."""
+    return dialect.loaded_dbapi.connect(*cargs, async_creator_fn=sqlite_connection.connect, **cparams)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -1,0 +1,99 @@
+"""SQLite connections whose statements take one trip to aiosqlite's thread: same results, fewer trips."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from content.db import create_engine, session_factory
+from content.repository.people import get_or_create_user, get_user
+from content.sqlite_connection import OneTripConnection
+
+
+@pytest.fixture
+async def engine(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    path = tmp_path / "one-trip.sqlite3"
+    path.write_bytes(sqlite_template.read_bytes())
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+def _count_trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    trips: list[str] = []
+    original = OneTripConnection._execute
+
+    async def counted(self: OneTripConnection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(getattr(fn, "__name__", "?"))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(OneTripConnection, "_execute", counted)
+    return trips
+
+
+async def test_the_engine_uses_one_trip_connections(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        assert isinstance(raw.driver_connection, OneTripConnection)
+        assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+
+
+async def test_a_look_up_and_its_commit_take_two_trips(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    sessions = session_factory(engine)
+    async with sessions() as session, session.begin():
+        await get_or_create_user(session=session, chat_id=42)
+    async with engine.connect():
+        pass  # the pool holds an open connection, so the count below has no connecting in it
+    trips = _count_trips(monkeypatch)
+    async with sessions() as session, session.begin():
+        user = await get_user(session=session, chat_id=42)
+    assert user is not None and user.chat_id == 42
+    assert len(trips) == 2  # the statement, then the commit (aiosqlite's own cursors took five)
+
+
+async def test_writes_report_rows_and_ids_and_errors_keep_the_connection_usable(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE)"))
+        inserted = await connection.execute(text("INSERT INTO t (name) VALUES ('a')"))
+        assert inserted.lastrowid == 1 and inserted.rowcount == 1
+        many = await connection.execute(text("INSERT INTO t (name) VALUES (:name)"), [{"name": "b"}, {"name": "c"}])
+        assert many.rowcount == 2
+        updated = await connection.execute(text("UPDATE t SET name = name || '!' WHERE id > 1"))
+        assert updated.rowcount == 2
+    async with engine.connect() as connection:
+        with pytest.raises(IntegrityError):
+            await connection.execute(text("INSERT INTO t (name) VALUES ('a')"))
+        await connection.rollback()
+        with pytest.raises(OperationalError):
+            await connection.execute(text("SELEKT 1"))
+        await connection.rollback()
+        rows = (await connection.execute(text("SELECT id, name FROM t ORDER BY id"))).all()
+        assert [tuple(row) for row in rows] == [(1, "a"), (2, "b!"), (3, "c!")]
+
+
+async def test_a_rolled_back_transaction_leaves_nothing(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE r (n INTEGER)"))
+    async with engine.connect() as connection:
+        await connection.execute(text("INSERT INTO r VALUES (1)"))
+        await connection.rollback()
+        assert (await connection.execute(text("SELECT count(*) FROM r"))).scalar() == 0
+
+
+async def test_streamed_results_come_in_the_asked_portions(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE s (n INTEGER)"))
+        await connection.execute(text("INSERT INTO s VALUES (:n)"), [{"n": n} for n in range(10)])
+    async with engine.connect() as connection:
+        result = await connection.stream(text("SELECT n FROM s ORDER BY n"))
+        portions = [[row.n for row in part] async for part in result.partitions(4)]
+    assert portions == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
