@@ -1,15 +1,14 @@
-"""python-telegram-bot's requests over aiohttp: forms, files, errors and timeouts reach the bot as Telegram errors."""
+"""python-telegram-bot's requests over aiohttp: JSON bodies, files; errors and timeouts become Telegram errors."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from telegram import Bot, InputFile
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot.channels.http import AiohttpRequest
@@ -34,8 +33,8 @@ async def server() -> AsyncIterator[tuple[str, list[dict[str, object]]]]:
             seen.append({"chat_id": form["chat_id"], "filename": upload.filename, "body": upload.file.read()})
             return web.json_response({"ok": True, "result": MESSAGE})
         if name == "sendMessage":
-            form = await request.post()
-            seen.append(dict(form))
+            form = await request.json()
+            seen.append(form | {"content_type": request.content_type})
             if form["text"] == "slow":
                 await asyncio.sleep(5)
             if form["text"] == "bad":
@@ -62,15 +61,19 @@ def _bot(base_url: str, timeout: float = 5.0) -> Bot:
     return Bot(TOKEN, base_url=base_url, request=AiohttpRequest(read_timeout=timeout, connect_timeout=timeout))
 
 
-async def test_parameters_go_form_encoded_with_non_strings_as_json(
-    server: tuple[str, list[dict[str, object]]],
-) -> None:
+async def test_parameters_go_as_a_json_body(server: tuple[str, list[dict[str, object]]]) -> None:
     base_url, seen = server
+    buttons = InlineKeyboardMarkup([[InlineKeyboardButton("القائمة", callback_data="home")]])
     async with _bot(base_url) as bot:
-        sent = await bot.send_message(42, "Hej", reply_markup=None, disable_notification=True)
-    assert sent.text == "Hej"
-    assert seen[-1]["chat_id"] == "42"
-    assert json.loads(str(seen[-1]["disable_notification"])) is True
+        sent = await bot.send_message(42, "مرحبا & Hej", reply_markup=buttons, disable_notification=True)
+    assert sent.text == "مرحبا & Hej"
+    assert seen[-1] == {
+        "content_type": "application/json",
+        "chat_id": 42,
+        "text": "مرحبا & Hej",
+        "reply_markup": {"inline_keyboard": [[{"text": "القائمة", "callback_data": "home"}]]},
+        "disable_notification": True,
+    }
 
 
 async def test_files_go_as_multipart(server: tuple[str, list[dict[str, object]]]) -> None:
