@@ -22,7 +22,7 @@ from bot.conversation import Conversation
 from content.services import ContentServices, ReadCache
 from vagvisare.sending import keep_house, send_outbox
 from vagvisare.settings import Settings
-from vagvisare.startup import database, release_free_memory, search_index
+from vagvisare.startup import database, search_index, settle_memory
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,6 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
         services = ContentServices(
             sessions=sessions, search=await search_index(sessions), cache=ReadCache(recheck=CONTENT_RECHECK)
         )
-        release_free_memory()
         app = create_app(settings, services)
         add_web_channel(app, _conversation(settings, services))
         declare(app, WEB_CHANNEL_PATH, Access(roles=ALL_ROLES))  # "Try the bot" is for logged-in staff
@@ -80,6 +79,7 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
                 await _start_bot(settings, bot)
                 background.append(asyncio.create_task(send_outbox(settings, sessions, stop)))
             print("Press Ctrl+C to stop.", flush=True)
+            settle_memory()
             await stop.wait()
         finally:
             stop.set()
