@@ -45,15 +45,6 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def wait_reply(api: BotAPIEmulator, chat_id: int, mark: int) -> Sent:
-    async with api.changed:
-        while True:
-            for sent in api.log[mark:]:
-                if sent.chat_id == chat_id:
-                    return sent
-            await asyncio.wait_for(api.changed.wait(), 30)
-
-
 async def act(
     api: BotAPIEmulator, chat_id: int, push: asyncio.Future[int] | None = None, **kind: str
 ) -> tuple[Sent, float]:
@@ -62,7 +53,7 @@ async def act(
         mark = await api.send_text(chat_id, kind["text"])
     else:
         mark = await api.press_data(chat_id, int(kind["message"]), kind["data"])
-    sent = await wait_reply(api, chat_id, mark)
+    sent = await api.next_sent(chat_id, mark)
     return sent, (sent.at - started) * 1000
 
 

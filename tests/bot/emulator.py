@@ -7,6 +7,7 @@ chats' messages, long-polls getUpdates, and can inject failures (429 with retry_
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import itertools
 import json
 import re
@@ -91,6 +92,13 @@ def check_html(text: str) -> str:
     return "".join(parser.plain)
 
 
+ARRIVED: contextvars.ContextVar[float] = contextvars.ContextVar("arrived")  # when the request being handled came
+
+
+def _arrival() -> float:
+    return ARRIVED.get(time.monotonic())
+
+
 @dataclass
 class Sent:
     """A message the bot sent or edited."""
@@ -100,7 +108,7 @@ class Sent:
     text: str
     buttons: list[list[dict[str, Any]]]
     edited: bool = False
-    at: float = field(default_factory=time.monotonic)
+    at: float = field(default_factory=_arrival)  # when its request reached the emulator, before any checking
 
     @property
     def plain(self) -> str:
@@ -133,6 +141,7 @@ class BotAPIEmulator:
         self.changed = asyncio.Condition()
         self.messages: dict[int, dict[int, Sent]] = defaultdict(dict)  # chat -> message id -> latest version
         self.log: list[Sent] = []  # every send and edit, in order
+        self.watchers: dict[int, list[asyncio.Future[Sent]]] = defaultdict(list)  # chat -> waiting `next_sent`s
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.callback_answers: list[str] = []
         self.commands: dict[str | None, list[dict[str, str]]] = {}
@@ -162,7 +171,8 @@ class BotAPIEmulator:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        self.arrivals.append((method, time.monotonic()))
+        ARRIVED.set(time.monotonic())  # each request is handled in its own task, so in its own context
+        self.arrivals.append((method, ARRIVED.get()))
         params = await _params(request)
         self.calls.append((method, params))
         injected = next((failure for name, failure in self.failures if name == method), None)
@@ -279,6 +289,9 @@ class BotAPIEmulator:
             self.messages[sent.chat_id][sent.message_id] = sent
             self.log.append(sent)
             self.changed.notify_all()
+        for waiter in self.watchers.pop(sent.chat_id, []):
+            if not waiter.done():
+                waiter.set_result(sent)
 
     def _message(self, sent: Sent) -> dict[str, Any]:
         message: dict[str, Any] = {
@@ -367,6 +380,19 @@ class BotAPIEmulator:
                     await asyncio.wait_for(self.changed.wait(), remaining)
                 except TimeoutError:
                     continue
+
+    async def next_sent(self, chat_id: int, mark: int, within: float = 30) -> Sent:
+        """The bot's first message (or edit) to `chat_id` after `mark`, as it arrives.
+
+        Unlike `reply`, it neither waits for the rest of a split reply nor wakes anyone else's wait: a benchmark
+        with hundreds of people waiting at once measures the bot, not the emulator waking them all.
+        """
+        for sent in self.log[mark:]:
+            if sent.chat_id == chat_id:
+                return sent
+        waiter: asyncio.Future[Sent] = asyncio.get_running_loop().create_future()
+        self.watchers[chat_id].append(waiter)
+        return await asyncio.wait_for(waiter, within)
 
     async def _settle(self) -> None:
         # A reply may be split into several messages; give the bot a moment to send the rest.
