@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -70,10 +71,15 @@ async def open_route(ctx: Context, name: str, args: list[str]) -> Reply:
 
 def _accepts(screen: Screen, count: int) -> bool:
     try:
-        inspect.signature(screen).bind(None, *([""] * count))
+        _signature(screen).bind(None, *([""] * count))
     except TypeError:
         return False
     return True
+
+
+@functools.cache
+def _signature(screen: Screen) -> inspect.Signature:
+    return inspect.signature(screen)  # reading it costs more than the rest of a simple screen
 
 
 async def open_deep_link(ctx: Context, payload: str) -> Reply | None:

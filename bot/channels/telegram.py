@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import traceback
 from typing import Any
@@ -160,11 +159,15 @@ async def _on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def _on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None
-    answered = asyncio.create_task(query.answer())  # stops the button's spinner while the reply is prepared
     try:
         await _answer_callback(update, context)
     finally:
-        await answered
+        # Stops the button's spinner once the new screen is there: answering first put a whole request (about
+        # a millisecond under load) before the reply the person waits for.
+        try:
+            await query.answer()
+        except TelegramError as error:  # e.g. a query too old after a very slow reply: the reply itself went out
+            log.warning("Could not answer a button press: %s", type(error).__name__)
 
 
 async def _answer_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -30,9 +30,7 @@ def _name(ctx: Context, names: dict[str, str]) -> str:
 
 async def regions(ctx: Context) -> Reply:
     """Choose a region."""
-    buttons = [
-        [Button(_name(ctx, region.name), route("r", region.slug))] for region in await list_regions(session=ctx.session)
-    ]
+    buttons = [[Button(_name(ctx, region.name), route("r", region.slug))] for region in await _regions(ctx)]
     buttons.append(nav(ctx, "home"))
     return Reply("🏘 <b>" + html(ctx._("Choose a region")) + "</b>", buttons)
 

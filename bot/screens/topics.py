@@ -45,8 +45,12 @@ async def occupation(ctx: Context, slug: str) -> Reply:
     found = await get_occupation_file(session=ctx.session, slug=slug)
     if found is None:
         return stale(ctx)
-    towns = {town.slug: town.name for town in await list_municipalities(session=ctx.session)}
-    regions = {region.slug: _name(ctx, region.name) for region in await list_regions(session=ctx.session)}
+    all_towns = await ctx.cached("towns", lambda: list_municipalities(session=ctx.session))
+    towns = {town.slug: town.name for town in all_towns}
+    regions = {
+        region.slug: _name(ctx, region.name)
+        for region in await ctx.cached("regions", lambda: list_regions(session=ctx.session))
+    }
     lines = [f"💼 <b>{html(_name(ctx, found.name))}</b>", html(ctx._("Where this occupation is needed:"))]
     buttons = []
     for demand in found.demand:

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,10 +22,13 @@ from content.models import (
 )
 from content.repository.inbox import forget_threads, thread_count
 
+# Built once: every update looks its person up, and building the statement cost a fifth of the look-up.
+USER_BY_CHAT = select(BotUser).where(col(BotUser.chat_id) == bindparam("chat_id"))
+
 
 async def get_user(*, session: AsyncSession, chat_id: int) -> BotUser | None:
     """Return the person behind a chat, or None if they never started the bot (or asked to be forgotten)."""
-    return (await session.exec(select(BotUser).where(BotUser.chat_id == chat_id))).first()
+    return (await session.exec(USER_BY_CHAT, params={"chat_id": chat_id})).first()
 
 
 async def get_or_create_user(*, session: AsyncSession, chat_id: int) -> BotUser:
