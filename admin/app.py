@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aiohttp import web
 from aiohttp_session import setup as setup_sessions
-from aiohttp_session.cookie_storage import EncryptedCookieStorage
+from aiohttp_session.nacl_storage import NaClCookieStorage
 from sqlmodel import select
 
 from admin import auth
@@ -87,7 +87,7 @@ def create_app(
     app[SETTINGS] = settings
     app[THROTTLE] = LoginThrottle()
     app[MACHINE] = Machine(make=lambda: ArgosProvider(settings.effective_argos_dir), provider=provider)
-    storage = EncryptedCookieStorage(
+    storage = NaClCookieStorage(
         session_key(settings),
         cookie_name=COOKIE,
         max_age=SESSION_HOURS * 3600,

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import time
 from collections.abc import Callable
 
+import nacl.secret
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from yarl import URL
 
-from admin.app import COOKIE
+from admin.app import COOKIE, SESSION_HOURS, session_key
 from admin.auth import ensure_administrator
 from admin.passwords import verify_password
 from admin.security import LoginThrottle
 from content.models import Role
 from content.repository.accounts import find_account, list_accounts
 from tests.admin.conftest import PASSWORD, Client, Login
+from vagvisare.settings import Settings
 
 
 async def test_an_anonymous_visitor_is_sent_to_the_login_page(client: Callable[[], Client]) -> None:
@@ -60,6 +65,32 @@ async def test_logging_in_starts_a_new_session(client: Callable[[], Client], log
     after = visitor.http.cookie_jar.filter_cookies(URL(visitor.base))[COOKIE].value
     assert after != before
     assert visitor.token != token_before
+
+
+async def test_a_tampered_or_too_old_session_cookie_logs_nobody_in(login_as: Login, admin_settings: Settings) -> None:
+    editor = await login_as(Role.EDITOR)
+    url = URL(editor.base)
+    cookie = editor.http.cookie_jar.filter_cookies(url)[COOKIE].value
+    box = nacl.secret.SecretBox(session_key(admin_settings))
+    data = json.loads(box.decrypt(base64.b64decode(cookie)))
+
+    def seal(session: dict[str, object]) -> str:  # as the admin seals a cookie: encrypted, authenticated, base64
+        return base64.b64encode(box.encrypt(json.dumps(session).encode())).decode()
+
+    assert (await editor.get("/"))[0] == 200
+
+    raw = bytearray(base64.b64decode(cookie))
+    raw[-1] ^= 1  # one flipped bit: the cookie no longer authenticates
+    editor.http.cookie_jar.update_cookies({COOKIE: base64.b64encode(bytes(raw)).decode()}, url)
+    assert (await editor.response("GET", "/", allow_redirects=False)).status == 302
+
+    data["created"] = int(time.time()) - SESSION_HOURS * 3600 - 60  # sealed with the right key, but too old
+    editor.http.cookie_jar.update_cookies({COOKIE: seal(data)}, url)
+    assert (await editor.response("GET", "/", allow_redirects=False)).status == 302
+
+    data["created"] = int(time.time())  # the same session, fresh: let in again, so the refusals above were the age
+    editor.http.cookie_jar.update_cookies({COOKIE: seal(data)}, url)
+    assert (await editor.response("GET", "/", allow_redirects=False)).status == 200
 
 
 async def test_a_change_without_the_csrf_token_is_refused(login_as: Login) -> None:
