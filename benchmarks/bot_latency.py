@@ -8,7 +8,8 @@ default) in a child process pointed at it. Every simulated person first goes thr
 (navigation: each a button press that edits the message), and asks a free-text question. Latency is measured from
 the update entering the emulator to the bot's reply arriving there. People pause between actions (uniformly 0 to
 2 × --think seconds, as when reading); --think 0 measures the bot saturated. Prints p50/p99 per kind, the bot's CPU
-time per update, and its resident memory (VmRSS from /proc).
+time per update, and its resident memory (VmRSS from /proc). On a shared virtual machine the speed drifts from run
+to run; the bot's CPU time per update shows how fast the machine was during the run.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ def percentiles(values: list[float]) -> str:
 
 async def main(users: int, rounds: int, think: float, database_url: str | None) -> None:
     api = BotAPIEmulator()
-    runner = web.AppRunner(api.app(), handler_cancellation=True)
+    runner = web.AppRunner(api.app(), handler_cancellation=True, access_log=None)
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -165,4 +166,11 @@ if __name__ == "__main__":
     parser.add_argument("--think", type=float, default=3.0, help="mean seconds a person pauses between actions")
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    asyncio.run(main(args.users, args.rounds, args.think, args.database_url))
+    try:  # the emulator and the simulated people share one process: on uvloop, as the service runs, where installed
+        import uvloop
+
+        loop_factory = uvloop.new_event_loop
+    except ImportError:
+        loop_factory = None
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        runner.run(main(args.users, args.rounds, args.think, args.database_url))

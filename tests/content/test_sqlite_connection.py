@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from content.sqlite_connection import OneTripConnection
 @pytest.fixture
 async def engine(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     path = tmp_path / "one-trip.sqlite3"
-    path.write_bytes(sqlite_template.read_bytes())
+    shutil.copy(sqlite_template, path)
     engine = create_engine(f"sqlite+aiosqlite:///{path}")
     try:
         yield engine
@@ -56,7 +57,8 @@ async def test_a_look_up_and_its_commit_take_two_trips(engine: AsyncEngine, monk
     trips = _count_trips(monkeypatch)
     async with sessions() as session, session.begin():
         user = await get_user(session=session, chat_id=42)
-    assert user is not None and user.chat_id == 42
+    assert user is not None
+    assert user.chat_id == 42
     assert len(trips) == 2  # the statement, then the commit (aiosqlite's own cursors took five)
 
 
@@ -64,7 +66,8 @@ async def test_writes_report_rows_and_ids_and_errors_keep_the_connection_usable(
     async with engine.begin() as connection:
         await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE)"))
         inserted = await connection.execute(text("INSERT INTO t (name) VALUES ('a')"))
-        assert inserted.lastrowid == 1 and inserted.rowcount == 1
+        assert inserted.lastrowid == 1
+        assert inserted.rowcount == 1
         many = await connection.execute(text("INSERT INTO t (name) VALUES (:name)"), [{"name": "b"}, {"name": "c"}])
         assert many.rowcount == 2
         updated = await connection.execute(text("UPDATE t SET name = name || '!' WHERE id > 1"))
