@@ -3,8 +3,10 @@
 aiosqlite runs SQLite in a thread per connection; every call is a trip there and back (two thread wake-ups).
 SQLAlchemy's aiosqlite adapter makes four trips per statement: create a cursor, execute, fetch the rows, close
 the cursor. Here the cursor does all four in one trip and keeps the rows, which SQLAlchemy fetches whole anyway.
-A button press (one look-up, then commit) takes two trips instead of five; on this machine that took about 1 ms
-off the bot's median answer and 0.2 ms of CPU (benchmarks/bot_latency.py).
+A commit or rollback when no transaction is open (after reads only: SQLite's Python module opens one before a
+write) has nothing to do, so it takes no trip either. A button press (one look-up, then commit) takes one trip
+instead of five; the first four of those saved took about 1 ms off the bot's median answer and 0.2 ms of CPU
+(benchmarks/bot_latency.py).
 
 `connect` takes the same arguments as `aiosqlite.connect`; `content.db.create_engine` hands it to SQLAlchemy
 through the `do_connect` event, so everything else (the dialect, the pool, transactions) stays SQLAlchemy's.
@@ -37,9 +39,24 @@ class OneTripConnection(aiosqlite.Connection):
     def __init__(self, connector: Callable[[], sqlite3.Connection], iter_chunk_size: int) -> None:
         super().__init__(connector, iter_chunk_size)
         self._thread.daemon = True  # as SQLAlchemy sets for aiosqlite: a forgotten connection never holds up exit
+        self._idle = False  # known to be outside a transaction (set only by our cursors and by commit/rollback)
 
     def cursor(self) -> OneTripCursor:  # type: ignore[override]  # no trip: the cursor is made where it runs
         return OneTripCursor(self)
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        self._idle = False  # whatever runs there may open a transaction; our cursors report what they left
+        return await super()._execute(fn, *args, **kwargs)
+
+    async def commit(self) -> None:
+        if not self._idle:
+            await super().commit()
+            self._idle = True
+
+    async def rollback(self) -> None:
+        if not self._idle:
+            await super().rollback()
+            self._idle = True
 
 
 class OneTripCursor:
@@ -65,28 +82,30 @@ class OneTripCursor:
         await self.close()
 
     async def execute(self, sql: str, parameters: Any = None) -> OneTripCursor:
-        def run(conn: sqlite3.Connection) -> tuple[Any, list[Any], int, int | None]:
+        def run(conn: sqlite3.Connection) -> tuple[Any, list[Any], int, int | None, bool]:
             cursor = conn.execute(sql) if parameters is None else conn.execute(sql, parameters)
             try:
                 rows = cursor.fetchall() if cursor.description else []
-                return cursor.description, rows, cursor.rowcount, cursor.lastrowid
+                return cursor.description, rows, cursor.rowcount, cursor.lastrowid, conn.in_transaction
             finally:
                 cursor.close()
 
-        self.description, rows, self.rowcount, self.lastrowid = await self._trip(run)
+        self.description, rows, self.rowcount, self.lastrowid, in_transaction = await self._trip(run)
+        self._connection._idle = not in_transaction
         self._rows = deque(rows)
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Any]) -> OneTripCursor:
-        def run(conn: sqlite3.Connection) -> tuple[int, int | None]:
+        def run(conn: sqlite3.Connection) -> tuple[int, int | None, bool]:
             cursor = conn.executemany(sql, parameters)
             try:
-                return cursor.rowcount, cursor.lastrowid
+                return cursor.rowcount, cursor.lastrowid, conn.in_transaction
             finally:
                 cursor.close()
 
         self.description, self._rows = None, deque()
-        self.rowcount, self.lastrowid = await self._trip(run)
+        self.rowcount, self.lastrowid, in_transaction = await self._trip(run)
+        self._connection._idle = not in_transaction
         return self
 
     async def fetchone(self) -> Any:

@@ -48,18 +48,28 @@ async def test_the_engine_uses_one_trip_connections(engine: AsyncEngine) -> None
         assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
 
 
-async def test_a_look_up_and_its_commit_take_two_trips(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_look_up_takes_one_trip_and_a_write_two(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
     sessions = session_factory(engine)
     async with sessions() as session, session.begin():
         await get_or_create_user(session=session, chat_id=42)
     async with engine.connect():
-        pass  # the pool holds an open connection, so the count below has no connecting in it
+        pass  # the pool holds an open connection, so the counts below have no connecting in it
     trips = _count_trips(monkeypatch)
     async with sessions() as session, session.begin():
         user = await get_user(session=session, chat_id=42)
     assert user is not None
     assert user.chat_id == 42
-    assert len(trips) == 2  # the statement, then the commit (aiosqlite's own cursors took five)
+    assert len(trips) == 1  # the statement; no transaction was opened, so the commit has nothing to do
+
+    trips.clear()
+    async with sessions() as session, session.begin():
+        await get_or_create_user(session=session, chat_id=43)
+    assert len(trips) == 3  # look for the person, insert, commit
+    trips.clear()
+    async with engine.connect() as other:  # the commit really went through
+        count = await other.execute(text("SELECT count(*) FROM botuser WHERE chat_id = 43"))
+        assert count.scalar() == 1
+    assert len(trips) == 1
 
 
 async def test_writes_report_rows_and_ids_and_errors_keep_the_connection_usable(engine: AsyncEngine) -> None:
