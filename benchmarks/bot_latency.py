@@ -1,15 +1,16 @@
 """Bot latency and memory: `vagvisare run` in its own process, 200 simulated people talking to it at once.
 
-Usage: .venv/bin/python benchmarks/bot_latency.py [--users 200] [--rounds 5] [--database-url URL]
+Usage: .venv/bin/python benchmarks/bot_latency.py [--users 200] [--rounds 5] [--database-url URL] [--webhook]
 
-Starts the Bot API emulator from the tests in this process and the real service (`vagvisare run`, SQLite by
-default) in a child process pointed at it. Every simulated person first goes through /start, language and privacy
-(not measured), then ROUNDS times: opens the menu's municipalities, a region, a municipality and its overview
+Starts the Bot API emulator from the tests in this process and the real service (`vagvisare run`, SQLite by default)
+in a child process pointed at it. Every simulated person first goes through /start, language and privacy (not
+measured), then ROUNDS times: opens the menu's municipalities, a region, a municipality and its overview
 (navigation: each a button press that edits the message), and asks a free-text question. Latency is measured from
-the update entering the emulator to the bot's reply arriving there. People pause between actions (uniformly 0 to
-2 × --think seconds, as when reading); --think 0 measures the bot saturated. Prints p50/p99 per kind, the bot's CPU
-time per update, and its resident memory (VmRSS from /proc). On a shared virtual machine the speed drifts from run
-to run; the bot's CPU time per update shows how fast the machine was during the run.
+the update entering the emulator to the bot's reply arriving there. People pause between actions (uniformly 0 to 2 ×
+--think seconds, as when reading); --think 0 measures the bot saturated. --webhook runs the bot in webhook mode: the
+emulator posts each update to the bot's webhook route instead of answering a long poll. Prints p50/p99 per kind, the
+bot's CPU time per update, and its resident memory (VmRSS from /proc). On a shared virtual machine the speed drifts
+from run to run; the bot's CPU time per update shows how fast the machine was during the run.
 """
 
 from __future__ import annotations
@@ -105,27 +106,31 @@ def percentiles(values: list[float]) -> str:
     return f"p50 {q[49]:.1f} ms  p90 {q[89]:.1f} ms  p99 {q[98]:.1f} ms  (n={len(values)})"
 
 
-async def main(users: int, rounds: int, think: float, database_url: str | None) -> None:
+async def main(users: int, rounds: int, think: float, database_url: str | None, webhook: bool) -> None:
     api = BotAPIEmulator()
     runner = web.AppRunner(api.app(), handler_cancellation=True, access_log=None)
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     with tempfile.TemporaryDirectory() as data_dir:
+        admin_port = free_port()
         env = os.environ | {
             "VAGVISARE_DATA_DIR": data_dir,
-            "VAGVISARE_ADMIN_PORT": str(free_port()),
+            "VAGVISARE_ADMIN_PORT": str(admin_port),
             "VAGVISARE_TELEGRAM_TOKEN": TOKEN,
             "VAGVISARE_TELEGRAM_API_URL": f"http://127.0.0.1:{port}/bot",
             "VAGVISARE_LOG_LEVEL": "WARNING",
         }
         if database_url:
             env["VAGVISARE_DATABASE_URL"] = database_url
+        if webhook:
+            env["VAGVISARE_WEBHOOK_URL"] = "https://bot.example.org/telegram/webhook"
+            api.deliver_to = f"http://127.0.0.1:{admin_port}/telegram/webhook"  # what a reverse proxy would do
         child = await asyncio.create_subprocess_exec(
             str(Path(sys.executable).parent / "vagvisare"), "run", env=env, stdout=asyncio.subprocess.DEVNULL
         )
         try:
-            while not api.commands:  # the bot sets its commands once it is up  # noqa: ASYNC110
+            while not api.commands or (webhook and not api.webhook):  # the bot is up  # noqa: ASYNC110
                 await asyncio.sleep(0.1)
             idle = rss_mb(child.pid)
             nav: list[float] = []
@@ -148,8 +153,8 @@ async def main(users: int, rounds: int, think: float, database_url: str | None) 
             await child.wait()
             await runner.cleanup()
     print(
-        f"database: {database_url or 'SQLite (embedded default)'}; {users} people at once, {rounds} rounds each, "
-        f"{think:.1f} s mean pause between actions"
+        f"database: {database_url or 'SQLite (embedded default)'}; {'webhook' if webhook else 'long polling'}; "
+        f"{users} people at once, {rounds} rounds each, {think:.1f} s mean pause between actions"
     )
     print(f"navigation (button press -> edited message): {percentiles(nav)}")
     print(f"question (text -> answer):                   {percentiles(ask)}")
@@ -165,6 +170,7 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--think", type=float, default=3.0, help="mean seconds a person pauses between actions")
     parser.add_argument("--database-url")
+    parser.add_argument("--webhook", action="store_true", help="webhook mode instead of long polling")
     args = parser.parse_args()
     try:  # the emulator and the simulated people share one process: on uvloop, as the service runs, where installed
         import uvloop
@@ -173,4 +179,4 @@ if __name__ == "__main__":
     except ImportError:
         loop_factory = None
     with asyncio.Runner(loop_factory=loop_factory) as runner:
-        runner.run(main(args.users, args.rounds, args.think, args.database_url))
+        runner.run(main(args.users, args.rounds, args.think, args.database_url, args.webhook))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 TOKEN = "123456:TEST-token"
@@ -152,6 +153,11 @@ class BotAPIEmulator:
         self.blocked: set[int] = set()
         self.languages: dict[int, str] = {}
         self.webhook: str | None = None
+        self.webhook_secret: str | None = None
+        # Where webhook updates are actually posted (in a deployment, the reverse proxy behind `webhook`); while a
+        # webhook is set and this is too, updates go there instead of waiting for getUpdates, as Telegram does.
+        self.deliver_to: str | None = None
+        self._delivery: aiohttp.ClientSession | None = None
         self.closing = False
         self.application: Any = None  # the bot under test, for tests that drive its jobs
 
@@ -160,6 +166,9 @@ class BotAPIEmulator:
         async with self.changed:
             self.closing = True
             self.changed.notify_all()
+        if self._delivery is not None:
+            await self._delivery.close()
+            self._delivery = None
 
     # --- the HTTP side ---------------------------------------------------------------------------------
 
@@ -202,11 +211,12 @@ class BotAPIEmulator:
         return BOT
 
     async def api_deleteWebhook(self, params: dict[str, Any]) -> Any:
-        self.webhook = None
+        self.webhook = self.webhook_secret = None
         return True
 
     async def api_setWebhook(self, params: dict[str, Any]) -> Any:
         self.webhook = params.get("url")
+        self.webhook_secret = params.get("secret_token")
         return True
 
     async def api_setMyCommands(self, params: dict[str, Any]) -> Any:
@@ -314,11 +324,26 @@ class BotAPIEmulator:
         return user
 
     async def push(self, update: dict[str, Any]) -> int:
+        if self.webhook is not None and self.deliver_to is not None:
+            return await self._deliver(update)
         async with self.changed:
             update["update_id"] = next(self.update_ids)
             self.updates.append(update)
             self.changed.notify_all()
         return len(self.log)
+
+    async def _deliver(self, update: dict[str, Any]) -> int:
+        """Post an update to the webhook, with its secret, as Telegram does; a refusal is the test's failure."""
+        assert self.deliver_to is not None
+        update["update_id"] = next(self.update_ids)
+        mark = len(self.log)
+        if self._delivery is None:
+            self._delivery = aiohttp.ClientSession()
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret} if self.webhook_secret else {}
+        async with self._delivery.post(self.deliver_to, json=update, headers=headers) as response:
+            if response.status != 200:
+                raise AssertionError(f"the webhook answered {response.status}")
+        return mark
 
     async def send_text(self, chat_id: int, text: str, chat_type: str = "private") -> int:
         """The person writes `text`; returns a mark to wait from."""

@@ -111,3 +111,24 @@ async def test_webhook_mode_registers_the_webhook_and_answers_updates(
     finally:
         stop.set()
         await asyncio.wait_for(task, 20)
+
+
+async def test_in_webhook_mode_people_reach_the_bot_through_the_webhook_only(
+    tmp_path: Path, emulator: tuple[BotAPIEmulator, str]
+) -> None:
+    api, base_url = emulator
+    settings = _webhook_settings(tmp_path, base_url)
+    task, stop = await _running(settings)
+    try:
+        api.deliver_to = f"http://127.0.0.1:{settings.admin_port}{WEBHOOK_PATH}"  # the reverse proxy's part
+        api.languages[21] = "uk"
+        picker = await api.reply(21, await api.send_text(21, "/start"))
+        assert picker.labels()[0] == "Українська"
+        notice = await api.reply(21, await api.press(21, picker, "Українська"))
+        assert notice.message_id == picker.message_id  # the button edits its message in place, as when polling
+        assert "Українська" not in notice.labels()
+        assert len(api.callback_answers) == 1  # and its spinner is answered
+        assert not api.updates  # nothing waited for getUpdates
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
