@@ -50,8 +50,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    mode = cursor.fetchone()
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    if isinstance(driver, sqlite_connection.OneTripConnection) and mode and str(mode[0]).lower() == "wal":
+        driver.reads_on_loop = True  # readers never wait for writers in WAL mode (content/sqlite_connection.py)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -1,12 +1,19 @@
-"""aiosqlite connections that run each statement in one trip to their thread, not four.
+"""aiosqlite connections that run each statement in one trip to their thread, and reads without one.
 
 aiosqlite runs SQLite in a thread per connection; every call is a trip there and back (two thread wake-ups).
 SQLAlchemy's aiosqlite adapter makes four trips per statement: create a cursor, execute, fetch the rows, close
 the cursor. Here the cursor does all four in one trip and keeps the rows, which SQLAlchemy fetches whole anyway.
 A commit or rollback when no transaction is open (after reads only: SQLite's Python module opens one before a
-write) has nothing to do, so it takes no trip either. A button press (one look-up, then commit) takes one trip
-instead of five; the first four of those saved took about 1 ms off the bot's median answer and 0.2 ms of CPU
-(benchmarks/bot_latency.py).
+write) has nothing to do, so it takes no trip either.
+
+Reads on a database in write-ahead-log mode take no trip at all: they run on the event loop. In WAL mode a reader
+never waits for a writer's lock (it reads the last committed state), and the bot's reads take about 0.1 ms of
+SQLite time, less than the trip itself. The trip was the tail of the bot's latency: under load the thread waits
+for the interpreter lock for every row it steps through (Python's sqlite3 module releases and retakes it around
+each step), and a look-up that took 0.1 ms took 5-10 ms at the 99th percentile (benchmarks/bot_latency.py, traced
+per update). Writes still go through the thread: a writer can wait for another connection's write transaction,
+which may be waiting on the loop itself. `content.db` turns reads on the loop on for each connection it sets to
+WAL; a database in another journal mode (an in-memory one) keeps every statement in the thread.
 
 `connect` takes the same arguments as `aiosqlite.connect`; `content.db.create_engine` hands it to SQLAlchemy
 through the `do_connect` event, so everything else (the dialect, the pool, transactions) stays SQLAlchemy's.
@@ -40,6 +47,7 @@ class OneTripConnection(aiosqlite.Connection):
         super().__init__(connector, iter_chunk_size)
         self._thread.daemon = True  # as SQLAlchemy sets for aiosqlite: a forgotten connection never holds up exit
         self._idle = False  # known to be outside a transaction (set only by our cursors and by commit/rollback)
+        self.reads_on_loop = False  # set by whoever put the database in WAL mode (content.db)
 
     def cursor(self) -> OneTripCursor:  # type: ignore[override]  # no trip: the cursor is made where it runs
         return OneTripCursor(self)
@@ -90,8 +98,13 @@ class OneTripCursor:
             finally:
                 cursor.close()
 
-        self.description, rows, self.rowcount, self.lastrowid, in_transaction = await self._trip(run)
-        self._connection._idle = not in_transaction
+        connection = self._connection
+        if connection.reads_on_loop and _reads_only(sql):
+            result = run(connection._conn)  # SQLAlchemy never runs two statements on one connection at once
+        else:
+            result = await self._trip(run)
+        self.description, rows, self.rowcount, self.lastrowid, in_transaction = result
+        connection._idle = not in_transaction
         self._rows = deque(rows)
         return self
 
@@ -127,3 +140,8 @@ class OneTripCursor:
         connection = self._connection
         # aiosqlite's queue to its thread (`_execute`, `_conn`), which SQLAlchemy's own adapter uses as well.
         return await connection._execute(lambda: run(connection._conn))
+
+
+def _reads_only(sql: str) -> bool:
+    """A plain SELECT (a WITH can end in a write, a PRAGMA can change the database: those take the trip)."""
+    return sql.lstrip()[:6].upper() == "SELECT"

@@ -46,7 +46,9 @@ async def test_after_a_server_error_the_bot_keeps_answering(bot: BotAPIEmulator)
     chat = Chat(bot, 5004)
     await chat.begin("English")
     bot.failures.append(("sendMessage", Failure(502, "Bad Gateway")))
-    await bot.send_text(5004, "/menu")  # this answer is lost to the failure
+    mark = await bot.send_text(5004, "/menu")  # this answer is lost to the failure
+    apology = await bot.next_sent(5004, mark)  # the error handler's answer, before the person tries again
+    assert apology.plain == "Sorry, something went wrong. Please try again, or send /menu."
     menu = await chat.say("/menu")
     assert "Municipalities" in " ".join(menu.labels())
 

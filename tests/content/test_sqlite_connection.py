@@ -1,4 +1,4 @@
-"""SQLite connections whose statements take one trip to aiosqlite's thread: same results, fewer trips."""
+"""SQLite connections whose statements take one trip to aiosqlite's thread, reads none: same results, fewer trips."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ async def test_the_engine_uses_one_trip_connections(engine: AsyncEngine) -> None
         assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
 
 
-async def test_a_look_up_takes_one_trip_and_a_write_two(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_look_up_takes_no_trip_and_a_write_two(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
     sessions = session_factory(engine)
     async with sessions() as session, session.begin():
         await get_or_create_user(session=session, chat_id=42)
@@ -59,17 +59,45 @@ async def test_a_look_up_takes_one_trip_and_a_write_two(engine: AsyncEngine, mon
         user = await get_user(session=session, chat_id=42)
     assert user is not None
     assert user.chat_id == 42
-    assert len(trips) == 1  # the statement; no transaction was opened, so the commit has nothing to do
+    assert trips == []  # the read ran on the loop; no transaction was opened, so the commit has nothing to do
 
-    trips.clear()
     async with sessions() as session, session.begin():
         await get_or_create_user(session=session, chat_id=43)
-    assert len(trips) == 3  # look for the person, insert, commit
+    assert len(trips) == 2  # insert, commit (looking for the person first ran on the loop)
     trips.clear()
     async with engine.connect() as other:  # the commit really went through
         count = await other.execute(text("SELECT count(*) FROM botuser WHERE chat_id = 43"))
         assert count.scalar() == 1
-    assert len(trips) == 1
+    assert trips == []
+
+
+async def test_a_read_on_the_loop_never_waits_for_a_writer(engine: AsyncEngine) -> None:
+    """WAL mode: a reader sees the last committed state while another connection holds the write lock."""
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE w (n INTEGER)"))
+        await connection.execute(text("INSERT INTO w VALUES (1)"))
+    async with engine.connect() as writer, engine.connect() as reader:
+        await writer.execute(text("INSERT INTO w VALUES (2)"))  # opens a write transaction, not committed
+        raw = await reader.get_raw_connection()
+        assert raw.driver_connection.reads_on_loop
+        assert (await reader.execute(text("SELECT count(*) FROM w"))).scalar() == 1
+        await writer.commit()
+        await reader.rollback()
+        assert (await reader.execute(text("SELECT count(*) FROM w"))).scalar() == 2
+
+
+async def test_without_write_ahead_logging_reads_take_the_trip(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An in-memory database has no WAL, so a reader could wait for a writer: not on the loop."""
+    engine = create_engine("sqlite+aiosqlite://")
+    try:
+        async with engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            assert not raw.driver_connection.reads_on_loop
+            trips = _count_trips(monkeypatch)
+            assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+            assert len(trips) == 1
+    finally:
+        await engine.dispose()
 
 
 async def test_writes_report_rows_and_ids_and_errors_keep_the_connection_usable(engine: AsyncEngine) -> None:
