@@ -9,6 +9,7 @@ module is only the adapter: python-telegram-bot still builds the requests and re
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -17,6 +18,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 JSON = {"Content-Type": "application/json"}
+DONE = b'{"ok":true,"result":true}'
 
 
 class AiohttpRequest(BaseRequest):
@@ -25,6 +27,12 @@ class AiohttpRequest(BaseRequest):
     Timeouts: `read_timeout` bounds the wait for each chunk of the answer (a long poll adds its own poll timeout,
     as python-telegram-bot does for httpx); `connect_timeout` and `pool_timeout` together bound getting a
     connection. aiohttp has no separate write timeout; the read timeout covers a request that cannot be sent.
+
+    `results_unused` names Bot API methods whose successful result the caller never reads: their answer is
+    handed on as plain `true`, as Telegram itself answers an edit of an inline message, and python-telegram-bot
+    returns `True` instead of turning the whole message back into objects. For `editMessageText` that object
+    (the edited text and its keyboard) took about 0.45 ms per button press to build on the benchmark machine,
+    a tenth of the bot's time for the press. Errors are passed on untouched.
     """
 
     def __init__(
@@ -34,8 +42,10 @@ class AiohttpRequest(BaseRequest):
         read_timeout: float | None = 5.0,
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
+        results_unused: Collection[str] = (),
     ) -> None:
         self._pool_size = connection_pool_size
+        self._results_unused = frozenset(results_unused)
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
@@ -82,7 +92,10 @@ class AiohttpRequest(BaseRequest):
         try:
             data, headers = _body(request_data)
             async with self._session.request(method, url, data=data, headers=headers, timeout=timeout) as response:
-                return response.status, await response.read()
+                body = await response.read()  # read whole, so the connection goes back to the pool
+                if response.status == 200 and url.rpartition("/")[2] in self._results_unused:
+                    return 200, DONE  # Telegram answers 200 only with "ok": true
+                return response.status, body
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:

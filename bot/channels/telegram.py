@@ -61,7 +61,14 @@ def build_application(
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
-        .request(AiohttpRequest(connection_pool_size=64, read_timeout=timeout, connect_timeout=timeout))
+        .request(
+            AiohttpRequest(
+                connection_pool_size=64,
+                read_timeout=timeout,
+                connect_timeout=timeout,
+                results_unused={"editMessageText"},  # the edited message is never read back (bot/channels/http.py)
+            )
+        )
         .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=timeout, connect_timeout=timeout))
         .concurrent_updates(64)
         # Waits out a 429's retry_after, then retries. Answers to people are not throttled in advance (every

@@ -104,3 +104,17 @@ async def test_a_request_before_initialize_is_refused() -> None:
     request = AiohttpRequest()
     with pytest.raises(NetworkError, match="not initialized"):
         await request.post("http://127.0.0.1:9/bot/getMe")
+
+
+async def test_a_result_nobody_reads_comes_back_as_true_and_errors_still_raise(
+    server: tuple[str, list[dict[str, object]]],
+) -> None:
+    base_url, seen = server
+    request = AiohttpRequest(results_unused={"sendMessage"})
+    async with Bot(TOKEN, base_url=base_url, request=request) as bot:
+        assert await bot.send_message(42, "first") is True
+        assert await bot.send_message(42, "second") is True
+        with pytest.raises(BadRequest, match="Chat not found"):
+            await bot.send_message(42, "bad")
+        assert (await bot.get_me()).username == "test_bot"  # other methods' results are read as before
+    assert [entry["text"] for entry in seen] == ["first", "second", "bad"]
