@@ -9,6 +9,7 @@ from typing import Any
 from telegram import (
     Bot,
     BotCommand,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -37,6 +38,7 @@ from translations.languages import CODES
 
 log = logging.getLogger(__name__)
 CONVERSATION = "conversation"
+CALLBACKS_ANSWERED = "callbacks answered by the webhook"  # bot_data flag: set in webhook mode (bot/channels/webhook.py)
 PRIVATE = filters.ChatType.PRIVATE
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -170,11 +172,16 @@ async def _on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await _answer_callback(update, context)
     finally:
         # Stops the button's spinner once the new screen is there: answering first put a whole request (about
-        # a millisecond under load) before the reply the person waits for.
-        try:
-            await query.answer()
-        except TelegramError as error:  # e.g. a query too old after a very slow reply: the reply itself went out
-            log.warning("Could not answer a button press: %s", type(error).__name__)
+        # a millisecond under load) before the reply the person waits for. A webhook answered it already.
+        if not context.bot_data.get(CALLBACKS_ANSWERED):
+            await _stop_spinner(query)
+
+
+async def _stop_spinner(query: CallbackQuery) -> None:
+    try:
+        await query.answer()
+    except TelegramError as error:  # e.g. a query too old after a very slow reply: the reply itself went out
+        log.warning("Could not answer a button press: %s", type(error).__name__)
 
 
 async def _answer_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

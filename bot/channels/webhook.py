@@ -10,13 +10,20 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.channels.telegram import CALLBACKS_ANSWERED
+
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105  (a header name, not a secret)
 
 
 def add_webhook_route(app: web.Application, application: Application, secret: str) -> None:
-    """Receive updates at WEBHOOK_PATH; answer at once and let the bot process them in the background."""
+    """Receive updates at WEBHOOK_PATH; answer at once and let the bot process them in the background.
+
+    A button press's spinner is stopped in the answer itself: Telegram runs one Bot API method given in the body
+    of a webhook's answer, so `answerCallbackQuery` needs no request of its own (the handlers skip it).
+    """
+    application.bot_data[CALLBACKS_ANSWERED] = True
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -29,6 +36,8 @@ def add_webhook_route(app: web.Application, application: Application, secret: st
             log.warning("Ignored a webhook call that was not a Telegram update.")
             return web.Response(status=400)
         await application.update_queue.put(update)
+        if update.callback_query is not None:
+            return web.json_response({"method": "answerCallbackQuery", "callback_query_id": update.callback_query.id})
         return web.Response(status=200)
 
     app.router.add_post(WEBHOOK_PATH, receive)

@@ -127,7 +127,8 @@ async def test_in_webhook_mode_people_reach_the_bot_through_the_webhook_only(
         notice = await api.reply(21, await api.press(21, picker, "Українська"))
         assert notice.message_id == picker.message_id  # the button edits its message in place, as when polling
         assert "Українська" not in notice.labels()
-        assert len(api.callback_answers) == 1  # and its spinner is answered
+        assert len(api.callback_answers) == 1  # and its spinner is answered,
+        assert "answerCallbackQuery" not in [method for method, _ in api.arrivals]  # in the webhook's answer
         assert not api.updates  # nothing waited for getUpdates
     finally:
         stop.set()
