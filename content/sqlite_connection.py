@@ -11,9 +11,10 @@ never waits for a writer's lock (it reads the last committed state), and the bot
 SQLite time, less than the trip itself. The trip was the tail of the bot's latency: under load the thread waits
 for the interpreter lock for every row it steps through (Python's sqlite3 module releases and retakes it around
 each step), and a look-up that took 0.1 ms took 5-10 ms at the 99th percentile (benchmarks/bot_latency.py, traced
-per update). Writes still go through the thread: a writer can wait for another connection's write transaction,
-which may be waiting on the loop itself. `content.db` turns reads on the loop on for each connection it sets to
-WAL; a database in another journal mode (an in-memory one) keeps every statement in the thread.
+per update). A read that returns more than `ROWS_ON_LOOP` rows is read on in the thread, so a long list does not
+hold up the loop. Writes still go through the thread: a writer can wait for another connection's write
+transaction, which may be waiting on the loop itself. `content.db` turns reads on the loop on for each connection
+it sets to WAL; a database in another journal mode (an in-memory one) keeps every statement in the thread.
 
 `connect` takes the same arguments as `aiosqlite.connect`; `content.db.create_engine` hands it to SQLAlchemy
 through the `do_connect` event, so everything else (the dialect, the pool, transactions) stays SQLAlchemy's.
@@ -28,6 +29,10 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+# Rows a read on the loop takes before the rest of its result is read in the thread: a person's own rows fit, and
+# a long list (the admin's 5,000 article titles: 50-70 ms, the whole articles table: 0.76 s) does not hold the loop.
+ROWS_ON_LOOP = 16
 
 
 def connect(database: str | bytes | Path, *, iter_chunk_size: int = 64, **kwargs: Any) -> OneTripConnection:
@@ -90,20 +95,43 @@ class OneTripCursor:
         await self.close()
 
     async def execute(self, sql: str, parameters: Any = None) -> OneTripCursor:
-        def run(conn: sqlite3.Connection) -> tuple[Any, list[Any], int, int | None, bool]:
+        connection = self._connection
+        on_loop = connection.reads_on_loop and _reads_only(sql)
+
+        def run(conn: sqlite3.Connection) -> tuple[sqlite3.Cursor, Any, list[Any], int, int | None, bool, bool]:
             cursor = conn.execute(sql) if parameters is None else conn.execute(sql, parameters)
             try:
-                rows = cursor.fetchall() if cursor.description else []
-                return cursor.description, rows, cursor.rowcount, cursor.lastrowid, conn.in_transaction
-            finally:
+                more = False
+                if not cursor.description:
+                    rows = []
+                elif on_loop:  # a few rows here; a long result is read on in the thread
+                    rows = cursor.fetchmany(ROWS_ON_LOOP + 1)
+                    more = len(rows) > ROWS_ON_LOOP
+                else:
+                    rows = cursor.fetchall()
+                done = (cursor.description, rows, cursor.rowcount, cursor.lastrowid, conn.in_transaction, more)
+            except BaseException:
                 cursor.close()
+                raise
+            if not more:
+                cursor.close()
+            return (cursor, *done)
 
-        connection = self._connection
-        if connection.reads_on_loop and _reads_only(sql):
-            result = run(connection._conn)  # SQLAlchemy never runs two statements on one connection at once
-        else:
-            result = await self._trip(run)
-        self.description, rows, self.rowcount, self.lastrowid, in_transaction = result
+        def rest(cursor: sqlite3.Cursor) -> Callable[[sqlite3.Connection], tuple[list[Any], bool]]:
+            def run_rest(conn: sqlite3.Connection) -> tuple[list[Any], bool]:
+                try:
+                    return cursor.fetchall(), conn.in_transaction
+                finally:
+                    cursor.close()
+
+            return run_rest
+
+        # SQLAlchemy never runs two statements on one connection at once, so the loop and the thread take turns.
+        result = run(connection._conn) if on_loop else await self._trip(run)
+        cursor, self.description, rows, self.rowcount, self.lastrowid, in_transaction, more = result
+        if more:
+            tail, in_transaction = await self._trip(rest(cursor))
+            rows.extend(tail)
         connection._idle = not in_transaction
         self._rows = deque(rows)
         return self

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from content.db import create_engine, session_factory
 from content.repository.people import get_or_create_user, get_user
-from content.sqlite_connection import OneTripConnection
+from content.sqlite_connection import ROWS_ON_LOOP, OneTripConnection
 
 
 @pytest.fixture
@@ -138,3 +138,19 @@ async def test_streamed_results_come_in_the_asked_portions(engine: AsyncEngine) 
         result = await connection.stream(text("SELECT n FROM s ORDER BY n"))
         portions = [[row.n for row in part] async for part in result.partitions(4)]
     assert portions == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+
+
+async def test_a_long_result_is_read_on_in_the_thread(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few rows come on the loop; the rest of a long result in one trip, so a long list never holds the loop."""
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE many (n INTEGER)"))
+        await connection.execute(text("INSERT INTO many VALUES (:n)"), [{"n": n} for n in range(ROWS_ON_LOOP * 3)])
+    async with engine.connect() as connection:
+        trips = _count_trips(monkeypatch)
+        few = (await connection.execute(text("SELECT n FROM many WHERE n < :k ORDER BY n"), {"k": ROWS_ON_LOOP})).all()
+        assert [row.n for row in few] == list(range(ROWS_ON_LOOP))
+        assert trips == []
+        every = (await connection.execute(text("SELECT n FROM many ORDER BY n"))).all()
+        assert [row.n for row in every] == list(range(ROWS_ON_LOOP * 3))
+        assert len(trips) == 1
+        assert (await connection.execute(text("SELECT count(*) FROM many"))).scalar() == ROWS_ON_LOOP * 3
