@@ -6,7 +6,8 @@ lives in the database, so any process can answer any update and a restart forget
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,6 +22,7 @@ from bot.urgent import is_urgent
 from content.models import BotUser, utcnow
 from content.repository.people import get_or_create_user, get_user
 from content.services import ContentServices
+from content.sqlite_connection import reads_on_loop
 from translations.catalogs import Translator
 
 MAX_QUESTION = 1000
@@ -42,7 +44,7 @@ class Conversation:
 
     async def start(self, chat_id: int, payload: str | None, telegram_lang: str | None) -> Reply:
         """/start, optionally with a deep-link payload (m_umea, e_<event>, t_sfi, l_ar)."""
-        async with self.services.sessions() as session, session.begin():
+        async with self._transaction() as session:
             user = await get_or_create_user(session=session, chat_id=chat_id)
             if user.writing_to_staff_until is not None:
                 user.writing_to_staff_until = None
@@ -59,7 +61,7 @@ class Conversation:
 
     async def command(self, chat_id: int, name: str, telegram_lang: str | None) -> Reply:
         """/menu, /help, /language, /mydata, /forget; any other command gets a short explanation."""
-        async with self.services.sessions() as session, session.begin():
+        async with self._transaction() as session:
             user = await get_user(session=session, chat_id=chat_id)
             if user is None and name in ("mydata", "forget"):
                 t = Translator(home.guess_language(telegram_lang))
@@ -87,7 +89,7 @@ class Conversation:
 
     async def callback(self, chat_id: int, data: str | None, telegram_lang: str | None) -> Reply:
         """A button press."""
-        async with self.services.sessions() as session, session.begin():
+        async with self._transaction() as session:
             user = await get_or_create_user(session=session, chat_id=chat_id)
             ctx = await self._context(session, user, telegram_lang)
             if user.writing_to_staff_until is not None:  # a button instead of the message: nothing goes unasked
@@ -99,7 +101,7 @@ class Conversation:
 
     async def text(self, chat_id: int, text: str, telegram_lang: str | None) -> Reply:
         """A message: a question for the search (its text is not stored), or for staff if the person agreed."""
-        async with self.services.sessions() as session, session.begin():
+        async with self._transaction() as session:
             user = await get_or_create_user(session=session, chat_id=chat_id)
             ctx = await self._context(session, user, telegram_lang)
             if user.lang is None:
@@ -119,7 +121,7 @@ class Conversation:
 
     async def unsupported(self, chat_id: int, telegram_lang: str | None) -> Reply:
         """Stickers, photos, voice, locations, files: the bot reads text only."""
-        async with self.services.sessions() as session:
+        async with self._transaction() as session:
             user = await get_user(session=session, chat_id=chat_id)
         t = Translator((user.lang if user else None) or home.guess_language(telegram_lang))
         return Reply(t.gettext("I can only read text. Write your question, or send /menu to see the topics."), [])
@@ -128,10 +130,17 @@ class Conversation:
         """Telegram says the person blocked the bot: send them nothing more."""
         from content.repository.people import update_user
 
-        async with self.services.sessions() as session, session.begin():
+        async with self._transaction() as session:
             user = await get_user(session=session, chat_id=chat_id)
             if user is not None:
                 await update_user(session=session, user=user, active=False)
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        """One transaction per update; its small reads run on the event loop (content/sqlite_connection.py)."""
+        with reads_on_loop():
+            async with self.services.sessions() as session, session.begin():
+                yield session
 
     async def _context(self, session: AsyncSession, user: BotUser, telegram_lang: str | None) -> Context:
         if not user.active:  # they write again, so they no longer block the bot

@@ -6,15 +6,18 @@ the cursor. Here the cursor does all four in one trip and keeps the rows, which 
 A commit or rollback when no transaction is open (after reads only: SQLite's Python module opens one before a
 write) has nothing to do, so it takes no trip either.
 
-Reads on a database in write-ahead-log mode take no trip at all: they run on the event loop. In WAL mode a reader
+The bot's reads on a database in write-ahead-log mode (within `reads_on_loop()`) take no trip at all: they run on
+the event loop. In WAL mode a reader
 never waits for a writer's lock (it reads the last committed state), and the bot's reads take about 0.1 ms of
 SQLite time, less than the trip itself. The trip was the tail of the bot's latency: under load the thread waits
 for the interpreter lock for every row it steps through (Python's sqlite3 module releases and retakes it around
 each step), and a look-up that took 0.1 ms took 5-10 ms at the 99th percentile (benchmarks/bot_latency.py, traced
 per update). A read that returns more than `ROWS_ON_LOOP` rows is read on in the thread, so a long list does not
 hold up the loop. Writes still go through the thread: a writer can wait for another connection's write
-transaction, which may be waiting on the loop itself. `content.db` turns reads on the loop on for each connection
-it sets to WAL; a database in another journal mode (an in-memory one) keeps every statement in the thread.
+transaction, which may be waiting on the loop itself, and so do reads outside `reads_on_loop()`: an aggregate over
+every article (the admin's counts, 50-60 ms of SQLite) runs there without holding the loop. `content.db` allows
+reads on the loop for each connection it sets to WAL; a database in another journal mode (an in-memory one) keeps
+every statement in the thread.
 
 `connect` takes the same arguments as `aiosqlite.connect`; `content.db.create_engine` hands it to SQLAlchemy
 through the `do_connect` event, so everything else (the dialect, the pool, transactions) stays SQLAlchemy's.
@@ -24,7 +27,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +38,21 @@ import aiosqlite
 # Rows a read on the loop takes before the rest of its result is read in the thread: a person's own rows fit, and
 # a long list (the admin's 5,000 article titles: 50-70 ms, the whole articles table: 0.76 s) does not hold the loop.
 ROWS_ON_LOOP = 16
+_ON_LOOP: ContextVar[bool] = ContextVar("reads_on_loop", default=False)
+
+
+@contextmanager
+def reads_on_loop() -> Iterator[None]:
+    """Within this block (in this task), reads on a WAL database run on the event loop; elsewhere they take the trip.
+
+    For the bot's small look-ups per update. The admin's reads (counts and sums over every article) keep the
+    thread, where SQLite's own work does not hold the loop.
+    """
+    token = _ON_LOOP.set(True)
+    try:
+        yield
+    finally:
+        _ON_LOOP.reset(token)
 
 
 def connect(database: str | bytes | Path, *, iter_chunk_size: int = 64, **kwargs: Any) -> OneTripConnection:
@@ -96,41 +116,46 @@ class OneTripCursor:
 
     async def execute(self, sql: str, parameters: Any = None) -> OneTripCursor:
         connection = self._connection
-        on_loop = connection.reads_on_loop and _reads_only(sql)
+        on_loop = connection.reads_on_loop and _ON_LOOP.get() and _reads_only(sql)
 
         def run(conn: sqlite3.Connection) -> tuple[sqlite3.Cursor, Any, list[Any], int, int | None, bool, bool]:
             cursor = conn.execute(sql) if parameters is None else conn.execute(sql, parameters)
             try:
-                more = False
                 if not cursor.description:
                     rows = []
                 elif on_loop:  # a few rows here; a long result is read on in the thread
                     rows = cursor.fetchmany(ROWS_ON_LOOP + 1)
-                    more = len(rows) > ROWS_ON_LOOP
                 else:
                     rows = cursor.fetchall()
-                done = (cursor.description, rows, cursor.rowcount, cursor.lastrowid, conn.in_transaction, more)
+                more = on_loop and len(rows) > ROWS_ON_LOOP
+                answer = (
+                    cursor,
+                    cursor.description,
+                    rows,
+                    cursor.rowcount,
+                    cursor.lastrowid,
+                    conn.in_transaction,
+                    more,
+                )
+                if not more:
+                    cursor.close()
+                return answer
             except BaseException:
                 cursor.close()
                 raise
-            if not more:
-                cursor.close()
-            return (cursor, *done)
-
-        def rest(cursor: sqlite3.Cursor) -> Callable[[sqlite3.Connection], tuple[list[Any], bool]]:
-            def run_rest(conn: sqlite3.Connection) -> tuple[list[Any], bool]:
-                try:
-                    return cursor.fetchall(), conn.in_transaction
-                finally:
-                    cursor.close()
-
-            return run_rest
 
         # SQLAlchemy never runs two statements on one connection at once, so the loop and the thread take turns.
         result = run(connection._conn) if on_loop else await self._trip(run)
         cursor, self.description, rows, self.rowcount, self.lastrowid, in_transaction, more = result
         if more:
-            tail, in_transaction = await self._trip(rest(cursor))
+
+            def read_rest(conn: sqlite3.Connection) -> tuple[list[Any], bool]:
+                try:
+                    return cursor.fetchall(), conn.in_transaction
+                finally:
+                    cursor.close()
+
+            tail, in_transaction = await self._trip(read_rest)
             rows.extend(tail)
         connection._idle = not in_transaction
         self._rows = deque(rows)
