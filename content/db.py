@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from content import sqlite_connection
+from content import postgres_connection, sqlite_connection
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -31,6 +31,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # Every session ends its transaction itself (commit, or rollback on close), so the pool's extra rollback
         # on return is a wasted round trip through aiosqlite's thread (about a fifth of a button press's CPU).
         kwargs.setdefault("pool_reset_on_return", None)
+    lazy_begin = parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "asyncpg"
+    if lazy_begin:  # a transaction sends BEGIN at its first write (content/postgres_connection.py)
+        kwargs["connect_args"] = {"connection_class": postgres_connection.LazyBeginConnection} | kwargs.get(
+            "connect_args", {}
+        )
     # Parameters can hold chat ids and message text: keep them out of logs and error messages.
     kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
@@ -38,6 +43,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         if parsed.get_driver_name() == "aiosqlite":
             event.listen(engine.sync_engine, "do_connect", _one_trip_connection)
+    if lazy_begin:
+        event.listen(engine.sync_engine, "connect", _postgres_lazy_begin)
     return engine
 
 
@@ -56,6 +63,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     driver = getattr(dbapi_connection, "driver_connection", None)
     if isinstance(driver, sqlite_connection.OneTripConnection) and mode and str(mode[0]).lower() == "wal":
         driver.reads_on_loop = True  # readers never wait for writers in WAL mode (content/sqlite_connection.py)
+
+
+def _postgres_lazy_begin(dbapi_connection: Any, _record: Any) -> None:
+    """Let transactions begin at their first write where reads outside one see the same (READ COMMITTED)."""
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    if not isinstance(driver, postgres_connection.LazyBeginConnection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SELECT current_setting('default_transaction_isolation')")
+    isolation = cursor.fetchone()
+    cursor.close()
+    dbapi_connection.rollback()
+    driver.lazy_begin = bool(isolation) and str(isolation[0]).lower() == "read committed"
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
