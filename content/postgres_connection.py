@@ -6,12 +6,12 @@ person's row, perhaps their follows). On the benchmark machine that was 1.5 ms m
 PostgreSQL than on SQLite at the median (benchmarks/bot_latency.py).
 
 Here a transaction's BEGIN waits until a statement that is not a plain read (an INSERT, UPDATE or DELETE, a
-SELECT that locks rows, or any statement sent as text), and a transaction that never got there has nothing to
-commit or roll back. Under READ COMMITTED, PostgreSQL's default, every statement sees a fresh snapshot whether it
-runs inside a transaction block or not, so the reads before the first write see what they would have seen inside
-it; from the first write on, everything is one transaction as before. `content.db` turns this on for each
-connection whose server default is READ COMMITTED; an explicit other isolation level, a read-only or a
-deferrable transaction always begins at once.
+SELECT that locks rows or takes an advisory lock, or any statement sent as text), and a transaction that never
+got there has nothing to commit or roll back. Under READ COMMITTED, PostgreSQL's default, every statement sees a
+fresh snapshot whether it runs inside a transaction block or not, so the reads before the first write see what
+they would have seen inside it; from the first write on, everything is one transaction as before. `content.db`
+turns this on for each connection whose server default is READ COMMITTED; an explicit other isolation level, a
+read-only or a deferrable transaction always begins at once.
 
 `LazyBeginConnection` is an `asyncpg.Connection` (asyncpg's `connection_class`); `content.db.create_engine`
 hands it to SQLAlchemy as a connect argument, so everything else (the dialect, the pool) stays SQLAlchemy's.
@@ -25,10 +25,14 @@ from typing import Any
 import asyncpg
 from asyncpg.transaction import Transaction
 
-# A statement that may run before BEGIN: a SELECT that takes no row locks and writes nothing (SELECT ... INTO
-# creates a table). Anything else, and anything unsure, begins the transaction first.
+# A statement that may run before BEGIN: a SELECT that takes no locks and writes nothing (SELECT ... INTO creates
+# a table; an advisory lock may be the transaction's; a sequence moves on). Anything else, and anything unsure,
+# begins the transaction first.
 _PLAIN_READ = re.compile(r"\s*\(?\s*SELECT\b", re.IGNORECASE)
-_NOT_PLAIN = re.compile(r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|\bINTO\b", re.IGNORECASE)
+_NOT_PLAIN = re.compile(
+    r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|\bINTO\b|\b(\w*advisory\w*|nextval|setval)\s*\(",
+    re.IGNORECASE,
+)
 
 
 def is_plain_read(query: str) -> bool:

@@ -73,6 +73,8 @@ def test_only_selects_that_neither_lock_nor_write_are_plain_reads() -> None:
     assert not is_plain_read("SELECT event.id FROM event WHERE event.id = $1 FOR UPDATE")
     assert not is_plain_read("SELECT delivery.id FROM delivery FOR NO KEY UPDATE OF delivery SKIP LOCKED")
     assert not is_plain_read("SELECT * INTO copy FROM botuser")
+    assert not is_plain_read("SELECT pg_try_advisory_xact_lock($1)")
+    assert not is_plain_read("SELECT nextval('botuser_id_seq')")
     assert not is_plain_read("WITH gone AS (DELETE FROM follow RETURNING id) SELECT count(*) FROM gone")
     assert not is_plain_read("INSERT INTO botuser (pseudonym, chat_id) VALUES ($1, $2) RETURNING botuser.id")
     assert not is_plain_read("UPDATE botuser SET lang = $1")
