@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from content import postgres_connection, sqlite_connection
+from content import sqlite_connection
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -32,7 +32,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # on return is a wasted round trip through aiosqlite's thread (about a fifth of a button press's CPU).
         kwargs.setdefault("pool_reset_on_return", None)
     lazy_begin = parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "asyncpg"
-    if lazy_begin:  # a transaction sends BEGIN at its first write (content/postgres_connection.py)
+    if lazy_begin:  # a transaction sends BEGIN at its first write
+        from content import postgres_connection  # imports asyncpg (3 MB), which a SQLite service does without
+
         kwargs["connect_args"] = {"connection_class": postgres_connection.LazyBeginConnection} | kwargs.get(
             "connect_args", {}
         )
@@ -44,7 +46,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         if parsed.get_driver_name() == "aiosqlite":
             event.listen(engine.sync_engine, "do_connect", _one_trip_connection)
     if lazy_begin:
-        event.listen(engine.sync_engine, "connect", _postgres_lazy_begin)
+        event.listen(engine.sync_engine, "connect", postgres_connection.where_read_committed)
     return engine
 
 
@@ -63,19 +65,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     driver = getattr(dbapi_connection, "driver_connection", None)
     if isinstance(driver, sqlite_connection.OneTripConnection) and mode and str(mode[0]).lower() == "wal":
         driver.reads_on_loop = True  # readers never wait for writers in WAL mode (content/sqlite_connection.py)
-
-
-def _postgres_lazy_begin(dbapi_connection: Any, _record: Any) -> None:
-    """Let transactions begin at their first write where reads outside one see the same (READ COMMITTED)."""
-    driver = getattr(dbapi_connection, "driver_connection", None)
-    if not isinstance(driver, postgres_connection.LazyBeginConnection):
-        return
-    cursor = dbapi_connection.cursor()
-    cursor.execute("SELECT current_setting('default_transaction_isolation')")
-    isolation = cursor.fetchone()
-    cursor.close()
-    dbapi_connection.rollback()
-    driver.lazy_begin = bool(isolation) and str(isolation[0]).lower() == "read committed"
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -9,12 +9,13 @@ Here a transaction's BEGIN waits until a statement that is not a plain read (an 
 SELECT that locks rows or takes an advisory lock, or any statement sent as text), and a transaction that never
 got there has nothing to commit or roll back. Under READ COMMITTED, PostgreSQL's default, every statement sees a
 fresh snapshot whether it runs inside a transaction block or not, so the reads before the first write see what
-they would have seen inside it; from the first write on, everything is one transaction as before. `content.db`
-turns this on for each connection whose server default is READ COMMITTED; an explicit other isolation level, a
-read-only or a deferrable transaction always begins at once.
+they would have seen inside it; from the first write on, everything is one transaction as before. This is on
+only for connections whose server default is READ COMMITTED (`where_read_committed`); an explicit other
+isolation level, a read-only or a deferrable transaction always begins at once.
 
 `LazyBeginConnection` is an `asyncpg.Connection` (asyncpg's `connection_class`); `content.db.create_engine`
-hands it to SQLAlchemy as a connect argument, so everything else (the dialect, the pool) stays SQLAlchemy's.
+hands it to SQLAlchemy as a connect argument and `where_read_committed` as a "connect" event, so everything else
+(the dialect, the pool) stays SQLAlchemy's.
 """
 
 from __future__ import annotations
@@ -149,3 +150,16 @@ class LazyBeginConnection(asyncpg.Connection):
     async def fetchval(self, query: str, *args: Any, **kwargs: Any) -> Any:
         await self.begin_pending()
         return await super().fetchval(query, *args, **kwargs)
+
+
+def where_read_committed(dbapi_connection: Any, _record: Any) -> None:
+    """SQLAlchemy's "connect" event: begin lazily where the server's default isolation level is READ COMMITTED."""
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    if not isinstance(driver, LazyBeginConnection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SELECT current_setting('default_transaction_isolation')")
+    isolation = cursor.fetchone()
+    cursor.close()
+    dbapi_connection.rollback()
+    driver.lazy_begin = bool(isolation) and str(isolation[0]).lower() == "read committed"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import aiohttp
@@ -12,6 +14,8 @@ import pytest
 
 from vagvisare.runner import serve
 from vagvisare.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _free_port() -> int:
@@ -57,3 +61,13 @@ async def test_run_sets_up_an_empty_data_directory_and_serves_the_admin(
     assert f"Admin: http://127.0.0.1:{port}/" in printed
     assert "admin@localhost" in printed
     assert "@BotFather" in printed
+
+
+def test_a_service_on_sqlite_does_not_load_the_postgresql_driver() -> None:
+    # asyncpg is 3 MB of resident memory; the embedded default (SQLite) has no use for it.
+    check = (
+        "import sys, vagvisare.runner, content.db; content.db.create_engine('sqlite+aiosqlite:///:memory:'); "
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'asyncpg'))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert loaded.stdout.strip() == "[]"
