@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import traceback
 from typing import Any
@@ -28,11 +29,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.http import AiohttpRequest
+from bot.channels.http import AiohttpRequest, UpdatesRequest
 from bot.conversation import COMMANDS, Conversation
 from bot.outbox.sender import Blocked, Rejected, RetryLater, Transient
 from bot.render import split_message
-from bot.reply import Reply
+from bot.reply import Button, Reply
 from translations.catalogs import N_, Translator
 from translations.languages import CODES
 
@@ -41,6 +42,7 @@ CONVERSATION = "conversation"
 CALLBACKS_ANSWERED = "callbacks answered by the webhook"  # bot_data flag: set in webhook mode (bot/channels/webhook.py)
 PRIVATE = filters.ChatType.PRIVATE
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+KEYBOARDS_KEPT = 256  # built keyboards kept for reuse (each a few kilobytes)
 
 COMMAND_HELP = {
     "start": N_("Start again"),
@@ -71,7 +73,7 @@ def build_application(
                 results_unused={"editMessageText"},  # the edited message is never read back (bot/channels/http.py)
             )
         )
-        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=timeout, connect_timeout=timeout))
+        .get_updates_request(UpdatesRequest(connection_pool_size=1, read_timeout=timeout, connect_timeout=timeout))
         .concurrent_updates(64)
         # Waits out a 429's retry_after, then retries. Answers to people are not throttled in advance (every
         # request would count, callback answers included); broadcasts keep their own global rate.
@@ -255,17 +257,38 @@ async def _notify(context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
-    rows = [
+    return _shared_keyboard(tuple(tuple(row) for row in reply.buttons if row))
+
+
+@functools.lru_cache(maxsize=KEYBOARDS_KEPT)
+def _shared_keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    """The keyboard for these buttons, built once: many people see the same screens, in the same language."""
+    return _Keyboard(
         [
-            InlineKeyboardButton(button.text, url=button.url)
-            if button.url
-            else InlineKeyboardButton(button.text, callback_data=button.data)
-            for button in row
+            [
+                InlineKeyboardButton(button.text, url=button.url)
+                if button.url
+                else InlineKeyboardButton(button.text, callback_data=button.data)
+                for button in row
+            ]
+            for row in rows
         ]
-        for row in reply.buttons
-        if row
-    ]
-    return InlineKeyboardMarkup(rows)
+    )
+
+
+class _Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard that keeps its Bot API form: sharing it is safe (Telegram objects are immutable), and
+    turning a dozen buttons back into a dict took as long as building them (0.07 ms each per reply)."""
+
+    __slots__ = ("_as_dict",)
+    _as_dict: dict[str, Any]
+
+    def __init__(self, rows: list[list[InlineKeyboardButton]]) -> None:
+        super().__init__(rows)
+        object.__setattr__(self, "_as_dict", super().to_dict())  # python-telegram-bot freezes its objects
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        return dict(self._as_dict)  # a shallow copy: a caller may add keys to the top level, never below
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,6 +10,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.channels.http import drop_unread
 from bot.channels.telegram import CALLBACKS_ANSWERED
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def add_webhook_route(app: web.Application, application: Application, secret: st
             return web.Response(status=403)
         try:
             data: Any = await request.json()
+            drop_unread(data)
             update = Update.de_json(data, application.bot)
         except (ValueError, TypeError, KeyError):
             log.warning("Ignored a webhook call that was not a Telegram update.")

@@ -11,11 +11,29 @@ from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.channels.http import AiohttpRequest
+from bot.channels.http import AiohttpRequest, UpdatesRequest
+from bot.channels.telegram import _keyboard
+from bot.reply import Button, Reply
 
 TOKEN = "123:abc"
 ME = {"id": 1, "is_bot": True, "first_name": "Test", "username": "test_bot"}
 MESSAGE = {"message_id": 7, "date": 0, "chat": {"id": 42, "type": "private"}}
+SCREEN = MESSAGE | {
+    "text": "Regions",
+    "entities": [{"type": "bold", "offset": 0, "length": 7}],
+    "reply_markup": {"inline_keyboard": [[{"text": "Umeåregionen", "callback_data": "r:umearegionen"}]]},
+}
+PERSON = {"id": 42, "is_bot": False, "first_name": "A", "language_code": "uk"}
+UPDATES = [
+    {
+        "update_id": 1,
+        "callback_query": {"id": "9", "from": PERSON, "message": SCREEN, "chat_instance": "1", "data": "home"},
+    },
+    {
+        "update_id": 2,
+        "message": MESSAGE | {"text": "/menu", "entities": [{"type": "bot_command", "offset": 0, "length": 5}]},
+    },
+]
 
 
 @pytest.fixture
@@ -26,6 +44,8 @@ async def server() -> AsyncIterator[tuple[str, list[dict[str, object]]]]:
         name = request.match_info["method"]
         if name == "getMe":
             return web.json_response({"ok": True, "result": ME})
+        if name == "getUpdates":
+            return web.json_response({"ok": True, "result": UPDATES})
         if name == "sendDocument":
             form = await request.post()
             upload = form["document"]
@@ -118,3 +138,45 @@ async def test_a_result_nobody_reads_comes_back_as_true_and_errors_still_raise(
             await bot.send_message(42, "bad")
         assert (await bot.get_me()).username == "test_bot"  # other methods' results are read as before
     assert [entry["text"] for entry in seen] == ["first", "second", "bad"]
+
+
+async def test_updates_come_without_the_pressed_message_s_keyboard_and_formatting(
+    server: tuple[str, list[dict[str, object]]],
+) -> None:
+    base_url, _ = server
+    async with Bot(TOKEN, base_url=base_url, request=AiohttpRequest(), get_updates_request=UpdatesRequest()) as bot:
+        press, command = await bot.get_updates()
+    assert press.callback_query is not None
+    assert press.callback_query.data == "home"
+    message = press.callback_query.message
+    assert message is not None
+    assert (message.message_id, message.chat.id) == (7, 42)  # what the bot edits
+    assert message.reply_markup is None
+    assert not message.entities
+    assert command.message is not None
+    assert command.message.text == "/menu"
+    assert command.message.entities[0].type == "bot_command"  # a command is known by its entity: kept
+
+
+async def test_a_keyboard_is_built_once_and_sent_as_python_telegram_bot_builds_it(
+    server: tuple[str, list[dict[str, object]]],
+) -> None:
+    base_url, seen = server
+    rows = [[Button("Umeå", "m:umea"), Button("Vännäs", "m:vannas")], [Button("Källa", url="https://umea.se/")]]
+    shared = _keyboard(Reply("Regions", rows))
+    assert shared is _keyboard(Reply("Other text, same buttons", [list(row) for row in rows]))
+    built = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Umeå", callback_data="m:umea"),
+                InlineKeyboardButton("Vännäs", callback_data="m:vannas"),
+            ],
+            [InlineKeyboardButton("Källa", url="https://umea.se/")],
+        ]
+    )
+    async with _bot(base_url) as bot:
+        await bot.send_message(42, "first", reply_markup=shared)
+        await bot.send_message(42, "second", reply_markup=shared)
+        await bot.send_message(42, "third", reply_markup=built)
+    assert seen[0]["reply_markup"] == seen[1]["reply_markup"] == seen[2]["reply_markup"] == built.to_dict()
+    assert shared == built
