@@ -8,6 +8,7 @@ import shutil
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -74,12 +75,19 @@ async def database_url(
         shutil.copy(sqlite_template, path)
         yield f"sqlite+aiosqlite:///{path}"
         return
-    if postgres_template is None:
+    async with postgres_copy(postgres_template) as name:
+        yield _sqlalchemy_url(name)
+
+
+@asynccontextmanager
+async def postgres_copy(template: str | None) -> AsyncIterator[str]:
+    """The name of a new database copied from the migrated template, dropped afterwards; a skip where none answers."""
+    if template is None:
         pytest.skip(f"PostgreSQL does not answer at {PG_DSN} (set CI=true to make this a failure)")
     name = f"vagvisare_{uuid.uuid4().hex[:10]}"
-    await _pg_execute(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"')
+    await _pg_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     try:
-        yield _sqlalchemy_url(name)
+        yield name
     finally:
         await _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

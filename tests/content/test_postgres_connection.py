@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,7 +15,7 @@ from content.db import create_engine, session_factory
 from content.models import BotUser
 from content.postgres_connection import LazyBeginConnection, is_plain_read
 from content.repository.people import get_or_create_user, get_user
-from tests.conftest import PG_DSN, _asyncpg_dsn, _pg_execute, _sqlalchemy_url
+from tests.conftest import _asyncpg_dsn, _pg_execute, _sqlalchemy_url, postgres_copy
 
 pytestmark = pytest.mark.postgres
 
@@ -24,14 +23,8 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 async def database(postgres_template: str | None) -> AsyncIterator[str]:
     """The name of a fresh migrated PostgreSQL database."""
-    if postgres_template is None:
-        pytest.skip(f"PostgreSQL does not answer at {PG_DSN} (set CI=true to make this a failure)")
-    name = f"vagvisare_{uuid.uuid4().hex[:10]}"
-    await _pg_execute(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"')
-    try:
+    async with postgres_copy(postgres_template) as name:
         yield name
-    finally:
-        await _pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -166,3 +159,16 @@ async def test_an_explicit_isolation_level_begins_at_once(engine: AsyncEngine) -
         async with serializable.begin():
             await serializable.exec_driver_sql("SELECT 1")
     assert sent[0].startswith("BEGIN ISOLATION LEVEL SERIALIZABLE")
+
+
+async def test_a_streamed_result_reads_in_a_transaction(engine: AsyncEngine) -> None:
+    sessions = session_factory(engine)
+    async with sessions() as session, session.begin():
+        for chat_id in (1, 2, 3):
+            await get_or_create_user(session=session, chat_id=chat_id)
+    sent = await _log_statements(engine)
+    async with engine.connect() as connection:  # a server-side cursor: asyncpg's cursors need a transaction
+        result = await connection.stream(select(BotUser.chat_id).order_by(BotUser.chat_id))
+        assert [row.chat_id async for row in result] == [1, 2, 3]
+        await connection.commit()
+    assert [statement.split()[0] for statement in sent] == ["BEGIN", "SELECT", "COMMIT"]
