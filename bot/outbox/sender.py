@@ -38,6 +38,9 @@ ERROR_PAUSE = 5.0  # seconds to wait after an unexpected error before trying aga
 MIN_WINDOW = 8  # deliveries claimed and not yet finished, at most: max(8, a quarter second's worth at the rate)
 OUTAGE_AFTER = 3  # transient failures in a row, nothing sent between: Telegram (or the network) is down
 MAX_OUTAGE_PAUSE = 60.0  # seconds
+# Seconds a sender waits after taking the lock: the process before it may have sent at the full rate until a
+# moment ago (it was stopped, or died), and its last second and this one's first must not add up to more.
+HANDOVER_PAUSE = 1.0
 
 
 class RetryLater(Exception):
@@ -177,6 +180,7 @@ class Sender:
             if not acquired:
                 await _wait(stop, self.lock.retry_every)
                 continue
+            self.pacer.pause(HANDOVER_PAUSE)
             try:
                 await self._send_while_held(stop)
             except Exception:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -283,3 +284,21 @@ async def test_an_outage_pauses_sending_and_fails_nobody(
     assert await status_counts(services, broadcast_id) == {"sent": 10}
     assert handle.sender.stats.failed == 0
     assert len(api.log) == 10
+
+
+@SQLITE_ONLY
+async def test_a_sender_waits_a_second_after_taking_over_so_the_rate_holds_across_processes(
+    emulator: tuple[BotAPIEmulator, str], services: ContentServices, outbox: Callable[..., Awaitable[Outbox]]
+) -> None:
+    api, _ = emulator
+    await add_people(services, range(5001, 5011))
+    await announce(services)
+    started = time.monotonic()  # the emulator's arrival times are on the same clock
+
+    async def all_sent() -> bool:
+        return len(api.log) == 10
+
+    await outbox(rate=30.0)
+    await eventually(all_sent)
+    first = min(at for method, at in api.arrivals if method == "sendMessage")
+    assert first - started >= sender_module.HANDOVER_PAUSE
