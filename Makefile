@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# A newcomer's first run shows every feature, with the made-up example events and demand rows labelled as such.
 run: $(STAMP)
-	$(BIN)/vagvisare run
+	VAGVISARE_EXAMPLE_CONTENT=$${VAGVISARE_EXAMPLE_CONTENT:-true} $(BIN)/vagvisare run
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto

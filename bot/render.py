@@ -186,6 +186,52 @@ def _open_tag(children: list[Token], close: Token) -> str:
     return "a"
 
 
+# What Telegram's HTML parse mode accepts (core.telegram.org/bots/api#html-style): these tags, the four named
+# entities and numeric ones; every other "<", ">" and "&" escaped.
+_TELEGRAM_TAGS = frozenset(
+    [
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-spoiler",
+        "span",
+        "tg-emoji",
+    ]
+)
+_MARKUP = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^<>]*)>|&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);|[<>&]")
+
+
+def telegram_html_problem(text: str) -> str | None:
+    """Return why Telegram would refuse `text` as HTML (unknown or unbalanced tags, bare < or &), or None."""
+    open_tags: list[str] = []
+    for match in _MARKUP.finditer(text):
+        token = match.group(0)
+        if token in ("<", ">", "&"):
+            return f"an unescaped {token!r} at character {match.start()}"
+        if token.startswith("&"):
+            continue
+        closing, tag = match.group(1), match.group(2).lower()
+        if tag not in _TELEGRAM_TAGS:
+            return f"the tag <{tag}> is not one Telegram supports"
+        if not closing:
+            if tag == "a" and "href=" not in match.group(3):
+                return "a link without an address"
+            open_tags.append(tag)
+        elif not open_tags or open_tags.pop() != tag:
+            return f"</{tag}> does not close the tag opened before it"
+    return f"<{open_tags[-1]}> is never closed" if open_tags else None
+
+
 # Telegram's HTML tags (the subset the renderer makes), entities, whitespace and runs of other text.
 _TOKEN = re.compile(r"<[^>]*>|&#?\w+;|\s+|[^\s<&]+|[<&]")
 _TAG = re.compile(r"<(/?)(b|strong|i|em|u|ins|s|strike|del|a|code|pre|blockquote|tg-spoiler|span)\b[^>]*>")

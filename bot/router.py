@@ -32,6 +32,7 @@ SCREENS: dict[str, Screen] = {
     "o": topics.occupation,
     "intro": topics.introduction,
     "path": topics.path,
+    "paths": topics.path_choice,
     "a": articles.article,
     "orig": articles.original,
     "tfol": articles.follow_topic,

@@ -8,15 +8,32 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from content.files.repository import DEFAULT_ROOT, LoadSummary, apply_bundle, export_files, read_bundle, write_files
+from content.files.repository import (
+    DEFAULT_ROOT,
+    LoadSummary,
+    apply_bundle,
+    export_files,
+    read_bundle,
+    without_examples,
+    write_files,
+)
 from content.models import Article
 
 
 async def load_repository(
-    sessions: async_sessionmaker[AsyncSession], *, root: Path = DEFAULT_ROOT, actor: str = "cli"
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    root: Path = DEFAULT_ROOT,
+    actor: str = "cli",
+    examples: bool = True,
 ) -> LoadSummary:
-    """Check every file, then load all of them in one transaction (or nothing, on any error)."""
+    """Check every file, then load all of them in one transaction (or nothing, on any error).
+
+    `examples=False` leaves out the made-up example events, demand rows and articles (a production database).
+    """
     bundle = read_bundle(root)
+    if not examples:
+        bundle = without_examples(bundle)
     async with sessions() as session, session.begin():
         return await apply_bundle(session=session, bundle=bundle, actor=actor)
 

@@ -54,6 +54,7 @@ class ArticleKind(enum.StrEnum):
     FAQ = "faq"
     STORY = "story"
     HELP = "help"
+    PATH = "path"  # a step-by-step plan for one situation ("my path")
 
 
 class Section(enum.StrEnum):
@@ -62,6 +63,8 @@ class Section(enum.StrEnum):
     HOUSING = "housing"
     INTRODUCTION = "introduction"
     CONTACTS = "contacts"
+    ASSOCIATIONS = "associations"
+    TRAVEL = "travel"  # getting there
 
 
 class PublicationStatus(enum.StrEnum):
@@ -103,6 +106,7 @@ class Municipality(SQLModel, table=True):
     slug: str = Field(unique=True, index=True, max_length=48)
     position: int = 0
     name: str
+    names: dict[str, str] = _json()  # the name in other languages' scripts
     region_id: int = Field(foreign_key="region.id", index=True)
     county: str | None = None
     website: str | None = None
@@ -123,6 +127,7 @@ class Article(SQLModel, table=True):
     version: int = 1  # version of the Swedish source text
     revision: int = 0  # number of the latest revision; lets a second editor's stale save be refused
     search_terms: dict[str, list[str]] = _json()
+    related: list[str] = _json(list)  # slugs of the articles offered next
     updated_at: datetime = _timestamp()
 
 
@@ -134,6 +139,8 @@ class ArticleTranslation(SQLModel, table=True):
     lang: str = Field(max_length=16)
     status: TranslationStatus = _enum()
     source_version: int | None = None  # the source version a translation was made from
+    translated_by: str | None = Field(default=None, max_length=200)
+    reviewed_by: str | None = Field(default=None, max_length=200)
     title: str
     summary: str = ""
     body: str = Field(default="", sa_column=Column(Text, nullable=False))
@@ -189,6 +196,8 @@ class EventTranslation(SQLModel, table=True):
     lang: str = Field(max_length=16)
     status: TranslationStatus = _enum()
     source_version: int | None = None
+    translated_by: str | None = Field(default=None, max_length=200)
+    reviewed_by: str | None = Field(default=None, max_length=200)
     title: str
     body: str = Field(default="", sa_column=Column(Text, nullable=False))
 
@@ -234,6 +243,8 @@ class Situation(enum.StrEnum):
     ASYLUM = "asylum"  # seeking asylum
     PERMIT = "permit"  # has a residence permit
     PROTECTION = "protection"  # temporary protection (Ukraine)
+    QUOTA = "quota"  # a quota refugee (resettled through UNHCR)
+    FAMILY = "family"  # came to join a family member
     OTHER = "other"
 
 
@@ -249,6 +260,8 @@ class BotUser(SQLModel, table=True):
     pseudonym: str = Field(unique=True, index=True, max_length=32)  # shown to staff instead of any Telegram id
     chat_id: int = Field(sa_type=BigInteger, unique=True, index=True)
     lang: str | None = Field(default=None, max_length=16)  # None until the person chooses
+    # The other language the bot last offered to switch to (a question was written in it), so it offers once.
+    offered_lang: str | None = Field(default=None, max_length=16)
     situation: Situation | None = _enum(None)
     announcements: bool = True  # receives broadcasts of followed municipalities
     active: bool = True  # false once Telegram says the bot is blocked

@@ -69,10 +69,18 @@ class ContentServices:
 
         A caller inside a transaction passes its session, so no second connection is taken from the pool.
         """
+        await self._catch_up(session)
+        return self.search.search(lang, question, limit)
+
+    async def language_of(self, question: str, session: AsyncSession | None = None) -> str | None:
+        """Return the language a question is written in (easy Swedish as "sv"), or None when it cannot be told."""
+        await self._catch_up(session)
+        return self.search.detector.detect(question)
+
+    async def _catch_up(self, session: AsyncSession | None) -> None:
         if self.search.generation < 0 or self.search.generation != self.cache.generation:
             if session is not None:
                 await self.search.refresh(session)
             else:
                 async with self.sessions() as own:
                     await self.search.refresh(own)
-        return self.search.search(lang, question, limit)

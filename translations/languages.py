@@ -12,6 +12,7 @@ class Language:
     code: str  # ISO 639-1 where one exists; the CLI, the content files and the database use it
     english_name: str
     native_name: str
+    script: str = "Latn"  # ISO 15924: Latn, Arab, Cyrl, Ethi
     rtl: bool = False
     stemmer: str | None = None  # a Snowball stemmer that tantivy ships, when there is one
     machine_translation: bool = True  # whether Argos Translate has (or can pivot to) this language
@@ -25,12 +26,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language("sv", "Swedish", "Svenska", stemmer="swedish"),
     Language(EASY_SWEDISH, "Easy Swedish", "Lätt svenska", stemmer="swedish", machine_translation=False),
     Language("en", "English", "English", stemmer="english"),
-    Language("ar", "Arabic", "العربية", rtl=True, stemmer="arabic"),
-    Language("fa", "Persian/Dari", "فارسی / دری", rtl=True),
-    Language("uk", "Ukrainian", "Українська"),
-    Language("ru", "Russian", "Русский", stemmer="russian"),
-    Language("so", "Somali", "Soomaali", machine_translation=False, ui_complete=False),
-    Language("ti", "Tigrinya", "ትግርኛ", machine_translation=False, ui_complete=False),
+    Language("ar", "Arabic", "العربية", script="Arab", rtl=True, stemmer="arabic"),
+    Language("fa", "Persian/Dari", "فارسی / دری", script="Arab", rtl=True),
+    Language("uk", "Ukrainian", "Українська", script="Cyrl"),
+    Language("ru", "Russian", "Русский", script="Cyrl", stemmer="russian"),
+    Language("so", "Somali", "Soomaali", machine_translation=False),
+    Language("ti", "Tigrinya", "ትግርኛ", script="Ethi", machine_translation=False),
 )
 
 BY_CODE: dict[str, Language] = {language.code: language for language in LANGUAGES}

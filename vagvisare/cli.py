@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import signal
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,7 +18,15 @@ from content.db import downgrade, migrate, open_database
 from content.files.repository import DEFAULT_ROOT
 from content.files.yaml_io import ContentFileError
 from content.loading import export_repository, load_repository
-from content.search.evaluation import DEFAULT_EVAL_FILE, Tally, evaluate, read_questions
+from content.search.evaluation import (
+    DEFAULT_EVAL_FILE,
+    UNDECIDED,
+    Tally,
+    detected_right,
+    detection_table,
+    evaluate,
+    read_questions,
+)
 from content.search.index import SearchIndex
 from content.services import ContentServices
 from translations.languages import CODES
@@ -140,14 +149,22 @@ def db_downgrade(revision: str) -> None:
 @content_app.command("load")
 def content_load(
     directory: Annotated[Path, typer.Option("--dir", help="Content repository directory.")] = DEFAULT_ROOT,
+    examples: Annotated[
+        bool | None,
+        typer.Option(
+            "--examples/--no-examples",
+            help="Load the made-up example events, demand rows and articles too (default: VAGVISARE_EXAMPLE_CONTENT).",
+        ),
+    ] = None,
 ) -> None:
     """Load the content files into the database: all of them, or nothing if any file is invalid."""
     settings = _settings()
+    with_examples = settings.example_content if examples is None else examples
 
     async def go() -> list[str]:
         await migrate(settings.effective_database_url)
         async with open_database(settings.effective_database_url) as sessions:
-            return (await load_repository(sessions, root=directory)).lines()
+            return (await load_repository(sessions, root=directory, examples=with_examples)).lines()
 
     try:
         lines = asyncio.run(go())
@@ -174,17 +191,42 @@ def content_export(
 @content_app.command("check")
 def content_check(
     directory: Annotated[Path, typer.Option("--dir", help="Content repository directory.")] = DEFAULT_ROOT,
+    allow_missing: Annotated[
+        bool,
+        typer.Option(
+            "--allow-missing",
+            help="Report missing or outdated translations as warnings (an export of an editor's work in progress); "
+            "the starter content must have every language.",
+        ),
+    ] = False,
 ) -> None:
-    """Check the content files without loading them."""
+    """Check the content files without loading them, and every published text's translations."""
+    from bot.render import markdown_to_html, telegram_html_problem
     from content.files.repository import read_bundle
+    from content.files.translation_check import check_bundle
 
     try:
         bundle = read_bundle(directory)
     except ContentFileError as error:
         raise _fail(error) from error
+    problems = check_bundle(bundle, lambda body, rtl: telegram_html_problem(markdown_to_html(body, rtl=rtl)))
+    errors = [problem for problem in problems if not (allow_missing and problem.missing)]
+    warnings = [problem for problem in problems if allow_missing and problem.missing]
+    for problem in warnings:
+        typer.echo(f"  warning: {problem}", err=True)
+    if errors:
+        typer.echo(f"{len(errors)} translation problem(s):", err=True)
+        for problem in errors:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1)
     typer.echo(
         f"OK: {len(bundle.regions)} regions, {len(bundle.municipalities)} municipalities, "
-        f"{len(bundle.articles)} articles, {len(bundle.occupations)} occupations, {len(bundle.events)} events."
+        f"{len(bundle.articles)} articles, {len(bundle.occupations)} occupations, {len(bundle.events)} events; "
+        + (
+            f"{len(warnings)} text(s) missing or outdated in some language (warnings above)."
+            if warnings
+            else f"every published text in all {len(CODES)} languages, faithful to its source."
+        )
     )
 
 
@@ -283,6 +325,9 @@ def eval_command(
     file: Annotated[Path, typer.Argument(help="Evaluation set (YAML).")] = DEFAULT_EVAL_FILE,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable totals.")] = False,
     show_misses: Annotated[bool, typer.Option("--misses", help="List the questions answered wrongly.")] = False,
+    detection: Annotated[
+        bool, typer.Option("--detection", help="Also print which language each question was detected as.")
+    ] = False,
 ) -> None:
     """Print top-1, top-3 and out-of-scope accuracy per language for an evaluation set."""
     settings = _settings()
@@ -291,12 +336,12 @@ def eval_command(
     except ContentFileError as error:
         raise _fail(error) from error
 
-    async def go() -> tuple[Tally, dict[str, Tally]]:
+    async def go() -> tuple[SearchIndex, Tally, dict[str, Tally]]:
         async with database(settings) as sessions:
             index = await search_index(sessions)
-        return evaluate(questions, index.search)
+        return index, *evaluate(questions, index.search)
 
-    total, per_lang = asyncio.run(go())
+    index, total, per_lang = asyncio.run(go())
     if as_json:
         payload = {
             "total": total.as_json(),
@@ -315,6 +360,23 @@ def eval_command(
         for lang, tally in per_lang.items():
             for miss in tally.misses:
                 typer.echo(f"{lang}: {json.dumps(miss, ensure_ascii=False)}")
+    if detection:
+        _print_detection(detection_table(questions, index.detector.detect))
+
+
+def _print_detection(table: dict[str, Counter[str]]) -> None:
+    columns = [code for code in CODES if code != "sv-x-easy"] + [UNDECIDED]
+    typer.echo("\nlanguage detection (rows: the question's language; columns: detected as)")
+    typer.echo(f"{'lang':<10}" + "".join(f"{code:>6}" for code in columns) + f"{'right':>8}{'wrong':>7}")
+    for lang, counts in table.items():
+        total = sum(counts.values())
+        right = sum(n for code, n in counts.items() if detected_right(lang, code))
+        wrong = total - right - counts[UNDECIDED]
+        typer.echo(
+            f"{lang:<10}"
+            + "".join(f"{counts[code]:>6}" for code in columns)
+            + f"{_pct(right / total):>8}{_pct(wrong / total):>7}"
+        )
 
 
 def _role(value: str) -> str:

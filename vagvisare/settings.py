@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         2, ge=1, le=30, description="Working days within which the bot tells people staff usually answer."
     )
     load_starter_content: bool = Field(True, description="On `run`, load the starter content into an empty database.")
+    example_content: bool = Field(
+        False,
+        description="Also load the made-up example events and demand rows (labelled as examples wherever they "
+        "show) with the starter content, and with `content load`. `make run` turns it on so a new database shows "
+        "every feature; leave it off in production.",
+    )
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
 
     @field_validator("log_level")

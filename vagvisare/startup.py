@@ -36,29 +36,31 @@ async def database(
     if prepare_in_child:
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
             loop = asyncio.get_running_loop()
-            summary = await loop.run_in_executor(child, prepare_database, url, settings.load_starter_content)
+            summary = await loop.run_in_executor(
+                child, prepare_database, url, settings.load_starter_content, settings.example_content
+            )
     else:
-        summary = await _prepare(url, settings.load_starter_content)
+        summary = await _prepare(url, settings.load_starter_content, settings.example_content)
     if summary:
         log.info("Loaded the starter content: %s", summary)
     async with open_database(url) as sessions:
         yield sessions
 
 
-def prepare_database(url: str, load_starter_content: bool) -> str | None:
+def prepare_database(url: str, load_starter_content: bool, examples: bool = False) -> str | None:
     """Migrate, and load the starter content into an empty database; return what was loaded (None: nothing)."""
-    return asyncio.run(_prepare(url, load_starter_content))
+    return asyncio.run(_prepare(url, load_starter_content, examples))
 
 
-async def _prepare(url: str, load_starter_content: bool) -> str | None:
+async def _prepare(url: str, load_starter_content: bool, examples: bool = False) -> str | None:
     await migrate(url)
     if not load_starter_content:
         return None
     async with open_database(url) as sessions:
         if await has_content(sessions):
             return None
-        summary = await load_repository(sessions, actor="starter-content")
-    return "; ".join(summary.lines())
+        summary = await load_repository(sessions, actor="starter-content", examples=examples)
+    return "; ".join(summary.lines()) + ("; with the example events and demand rows" if examples else "")
 
 
 async def search_index(sessions: async_sessionmaker[AsyncSession]) -> SearchIndex:

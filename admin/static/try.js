@@ -69,6 +69,7 @@
         } else {
           const press = document.createElement("button");
           press.type = "button";
+          press.dir = "auto"; // an Arabic label reads right to left, as in Telegram
           press.textContent = button.text;
           press.addEventListener("click", () => {
             say(button.text);

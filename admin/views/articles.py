@@ -25,8 +25,10 @@ from admin.views.article_forms import (
     provider_of,
     split_terms,
 )
+from bot.render import markdown_to_html, telegram_html_problem
 from content.events_time import SWEDEN
 from content.files.schema import ArticleFile, TranslationFile
+from content.files.translation_check import check_article
 from content.models import Article, ArticleKind, PublicationStatus, Section, TranslationStatus
 from content.repository.article_list import list_article_page
 from content.repository.articles import (
@@ -50,6 +52,14 @@ STALE = N_(
     "Someone else saved this article while you were working on it. Their version is shown below and your text "
     "is kept in the form: compare them, then save again to replace their version with yours."
 )
+
+
+UNFINISHED = frozenset({Status.MISSING, Status.OUTDATED})
+
+
+def telegram_refusal(body: str, rtl: bool) -> str | None:
+    """Why Telegram would refuse a body once rendered, or None (the translation check's Markdown test)."""
+    return telegram_html_problem(markdown_to_html(body, rtl=rtl))
 
 
 def _today() -> date:
@@ -186,10 +196,13 @@ async def _edit_page(
     async with request.app[SERVICES].sessions() as session:
         municipalities = await list_municipalities(session=session)
     languages = []
+    untranslated: list[str] = []
     if article is not None:
         languages = [
             (language, status_of(article, language.code), may_translate(account, language.code)) for language in TARGETS
         ]
+        if article.status == PublicationStatus.PUBLISHED:
+            untranslated = [language.native_name for language, state, _ in languages if state in UNFINISHED]
     context = {
         "form": form,
         "article": article,
@@ -202,6 +215,7 @@ async def _edit_page(
         "municipalities": municipalities,
         "can_edit_source": may_edit_source(account),
         "can_machine_translate": any(allowed for _, _, allowed in languages),
+        "untranslated": untranslated,
     }
     return await _page(request, "articles/edit.html", context, status=status)
 
@@ -358,6 +372,10 @@ async def _translation_page(
         "theirs": theirs,
         "can_edit": may_translate(account_of(request), lang),
         "reviewable": current is not None and status_of(article, lang) != Status.REVIEWED,
+        "provenance": current,
+        "problems": [problem.message for problem in check_article(article, telegram_refusal) if problem.lang == lang]
+        if current is not None
+        else [],
     }
     return await _page(request, "articles/translation.html", context, status=status)
 

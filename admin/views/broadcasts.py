@@ -50,6 +50,8 @@ SITUATION_LABELS = {
     Situation.ASYLUM: N_("Seeking asylum"),
     Situation.PERMIT: N_("Residence permit"),
     Situation.PROTECTION: N_("Temporary protection"),
+    Situation.QUOTA: N_("Quota refugee"),
+    Situation.FAMILY: N_("Family member"),
     Situation.OTHER: N_("Other"),
 }
 

@@ -10,9 +10,11 @@ from aiohttp import web
 from admin.access import ALL_ROLES, allow
 from admin.labels import KIND_NAMES
 from admin.render import SERVICES, SETTINGS, render
+from bot.posters import poster_text
 from bot.routes import deep_link_route
 from content.repository.deeplinks import link_targets
 from translations.catalogs import N_
+from translations.languages import CODES, LANGUAGES, SOURCE_LANGUAGE, fallback_chain
 
 routes = web.RouteTableDef()
 PLACEHOLDER = "<bot>"
@@ -61,14 +63,30 @@ async def links(request: web.Request) -> web.StreamResponse:
 @routes.get("/links/poster")
 @allow(ALL_ROLES)
 async def poster(request: web.Request) -> web.StreamResponse:
-    """A printable page with one large QR code, its link and what it opens."""
+    """A printable page with one large QR code, its link and what it opens, in its readers' language (`lang`)."""
     payload = _payload(request)
+    lang = _poster_language(request.query.get("lang", ""), payload)
     async with request.app[SERVICES].sessions() as session:
-        groups = await link_targets(session=session)
+        groups = await link_targets(session=session, chain=fallback_chain(lang))
     label = next((t.label for g in groups for t in g.targets if t.payload == payload), payload)
     bot = request.app[SETTINGS].bot_username
-    context = {"payload": payload, "label": label, "bot": bot, "link": link_for(bot, payload)}
+    context = {
+        "payload": payload,
+        "label": label,
+        "bot": bot,
+        "link": link_for(bot, payload),
+        "text": poster_text(lang),
+        "languages": LANGUAGES,
+    }
     return await render(request, "links/poster.html", context)
+
+
+def _poster_language(asked: str, payload: str) -> str:
+    """The language asked for; else a language link's own language; else Swedish."""
+    if asked in CODES:
+        return asked
+    opened = payload.removeprefix("l_")
+    return opened if payload.startswith("l_") and opened in CODES else SOURCE_LANGUAGE
 
 
 @routes.get("/links/qr.png")

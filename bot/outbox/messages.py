@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from babel.dates import format_datetime, format_time
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.render import html, markdown_to_html
 from bot.reply import Button, Reply
 from bot.routes import route
-from bot.screens.common import babel_locale, language_name
+from bot.screens.common import clock, language_name, when_in
 from content.events_time import SWEDEN
 from content.models import (
     Broadcast,
@@ -117,8 +116,9 @@ async def reminder_message(session: AsyncSession, item: Claimed) -> Reply | None
         return None
     t = Translator(item.lang)
     title = await event_title(session=session, event=event, chain=fallback_chain(item.lang))
-    at = format_time(event.starts_at.astimezone(SWEDEN), format="short", locale=babel_locale(item.lang))
-    text = "⏰ " + html(t.gettext("Reminder: {title} is tomorrow at {time}.", title=title, time=at))
+    text = "⏰ " + html(t.gettext("Reminder: {title} is tomorrow at {time}.", title=title, time=clock(event.starts_at)))
+    if event.example:
+        text += "\n<i>" + html(t.gettext("Example content: not real information.")) + "</i>"
     return Reply(text, [[Button(t.gettext("Show the event"), route("!e", event.slug))]])
 
 
@@ -129,9 +129,7 @@ async def event_change_message(session: AsyncSession, item: Claimed) -> Reply | 
         return None
     t = Translator(item.lang)
     title = await event_title(session=session, event=event, chain=fallback_chain(item.lang))
-    starts = format_datetime(
-        event.starts_at.astimezone(SWEDEN), format="EEEE d MMMM, HH:mm", locale=babel_locale(item.lang)
-    )
+    starts = when_in(item.lang, event.starts_at)
     if item.detail.startswith("cancelled"):
         text = "❌ " + html(t.gettext("{title} is cancelled. We are sorry.", title=title))
         return Reply(text, [[Button("📅 " + t.gettext("Other events"), route("!ev"))]])

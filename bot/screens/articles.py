@@ -8,20 +8,23 @@ from bot.reply import Button, Reply
 from bot.routes import route
 from bot.screens.common import article_text, nav, stale
 from content.models import ArticleKind
-from content.repository.articles import published_titles, read_article
+from content.repository.articles import published_titles, read_article, titles_of
 from content.repository.people import follows, record_feedback, set_follow
+from translations.languages import CODES, fallback_chain
 
 # Where "back" leads from an article, by its kind (municipality articles go back to their municipality).
-PARENT = {"work": "work", "introduction": "intro", "faq": "ask", "story": "intro", "help": "home"}
+PARENT = {"work": "work", "introduction": "intro", "faq": "ask", "story": "intro", "help": "home", "path": "paths"}
 FROM_QUESTION = "q"
 TOPIC_KINDS = frozenset({"introduction", "work"})  # topics a person can follow for announcements
 
 
-async def article(ctx: Context, slug: str, origin: str = "") -> Reply:
-    """Show an article in the reader's language (or the best fallback), with its source and date."""
-    view = await ctx.cached(
-        ("article", slug, ctx.chain), lambda: read_article(session=ctx.session, slug=slug, chain=ctx.chain)
-    )
+async def article(ctx: Context, slug: str, origin: str = "", lang: str = "") -> Reply:
+    """Show an article in the reader's language (or the best fallback), with its source and date.
+
+    `lang`: the language a question was written in, when it is not the reader's (the answer is in it).
+    """
+    chain = fallback_chain(lang) if lang in CODES else ctx.chain
+    view = await ctx.cached(("article", slug, chain), lambda: read_article(session=ctx.session, slug=slug, chain=chain))
     if view is None:
         return stale(ctx)
     back = f"m:{view.municipality}" if view.municipality else PARENT.get(view.kind, "home")
@@ -34,6 +37,12 @@ async def article(ctx: Context, slug: str, origin: str = "") -> Reply:
             ]
         )
         back = "ask"
+    if view.related:
+        related = await ctx.cached(
+            ("related", slug, ctx.chain),
+            lambda: titles_of(session=ctx.session, slugs=list(view.related), chain=ctx.chain),
+        )
+        buttons += [[Button("📄 " + title, route("a", other))] for other, title in related]
     if view.lang != "sv" and ctx.lang != "sv":
         buttons.append([Button(ctx._("Show the Swedish original"), route("orig", slug))])
     if view.kind in TOPIC_KINDS:

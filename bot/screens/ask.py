@@ -8,7 +8,9 @@ from bot.reply import Button, Reply
 from bot.routes import route
 from bot.screens.articles import FROM_QUESTION
 from bot.screens.common import nav
-from content.repository.people import record_question
+from content.repository.people import record_question, update_user
+from translations.catalogs import Translator
+from translations.languages import BY_CODE, EASY_SWEDISH, SOURCE_LANGUAGE
 
 MAX_ANSWERS = 4
 
@@ -20,9 +22,15 @@ def ask_prompt(ctx: Context) -> Reply:
 
 
 async def answer(ctx: Context, question: str) -> Reply:
-    """Search the published content; show the best answers as buttons, or say honestly that none fits."""
-    hits = await ctx.services.ask(ctx.lang, question, MAX_ANSWERS, session=ctx.session)
-    await record_question(session=ctx.session, lang=ctx.lang, answer=hits[0].slug if hits else None, day=ctx.now.date())
+    """Search the published content; show the best answers as buttons, or say honestly that none fits.
+
+    A question written in another of the nine languages is answered from that language's content, and the
+    bot offers once to switch to it.
+    """
+    asked_in = await _language_of(ctx, question)
+    hits = await ctx.services.ask(asked_in, question, MAX_ANSWERS, session=ctx.session)
+    await record_question(session=ctx.session, lang=asked_in, answer=hits[0].slug if hits else None, day=ctx.now.date())
+    offer = await _offer(ctx, asked_in)
     if not hits:
         text = "\n\n".join(
             [
@@ -42,8 +50,36 @@ async def answer(ctx: Context, question: str) -> Reply:
             [Button("🆘 " + ctx._("Help & emergency numbers"), route("help"))],
             nav(ctx),
         ]
-        return Reply(text, buttons)
-    buttons = [[Button(hit.title[:60], route("a", hit.slug, FROM_QUESTION))] for hit in hits]
+        return _with_offer(Reply(text, buttons), offer)
+    in_other = [asked_in] if asked_in != ctx.lang else []
+    buttons = [[Button(hit.title[:60], route("a", hit.slug, FROM_QUESTION, *in_other))] for hit in hits]
     buttons.append([Button("👤 " + ctx._("None of these: ask a person"), route("staff"))])
     buttons.append(nav(ctx, "ask"))
-    return Reply(html(ctx._("This is what I found. Choose an answer:")), buttons)
+    return _with_offer(Reply(html(ctx._("This is what I found. Choose an answer:")), buttons), offer)
+
+
+async def _language_of(ctx: Context, question: str) -> str:
+    """The language to answer from: the question's own, when it is told with confidence, else the person's."""
+    detected = await ctx.services.language_of(question, session=ctx.session)
+    if detected is None or detected == ctx.lang or (detected == SOURCE_LANGUAGE and ctx.lang == EASY_SWEDISH):
+        return ctx.lang
+    return detected
+
+
+async def _offer(ctx: Context, asked_in: str) -> Reply | None:
+    """Once per language: a line and a button, in the question's language, to switch the bot to it."""
+    if asked_in == ctx.lang or ctx.user.offered_lang == asked_in:
+        return None
+    await update_user(session=ctx.session, user=ctx.user, offered_lang=asked_in)
+    t = Translator(asked_in)
+    name = BY_CODE[asked_in].native_name
+    text = t.gettext("You wrote in {language}, so the answers are in {language}.", language=name)
+    return Reply(
+        html(text), [[Button("🌍 " + t.gettext("Switch the bot to {language}", language=name), route("L", asked_in))]]
+    )
+
+
+def _with_offer(reply: Reply, offer: Reply | None) -> Reply:
+    if offer is None:
+        return reply
+    return Reply(f"<i>{offer.text}</i>\n\n{reply.text}", [*offer.buttons, *reply.buttons])

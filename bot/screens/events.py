@@ -6,7 +6,7 @@ from bot.context import Context
 from bot.render import html, markdown_to_html, rtl_html
 from bot.reply import Button, Notice, Reply
 from bot.routes import route
-from bot.screens.common import language_name, nav, not_in_language_note, stale, when
+from bot.screens.common import example_label, language_name, nav, stale, translation_notes, when
 from content.models import Event, Registration, RegistrationStatus
 from content.repository.events import (
     event_texts,
@@ -29,12 +29,15 @@ async def events(ctx: Context, which: str = "all") -> Reply:
         found = await events_of_followed(session=ctx.session, municipalities=followed, now=ctx.now)
     else:
         found = await upcoming_events(session=ctx.session, now=ctx.now)
-    names = {town.id: town.name for town in await list_municipalities(session=ctx.session)}
+    names = {town.id: town.name for town in await list_municipalities(session=ctx.session)}  # short: a button
     buttons = []
     for event in found[:20]:
         title = await event_title(session=ctx.session, event=event, chain=ctx.chain)
         place = names.get(event.municipality_id, "")
-        buttons.append([Button(f"{when(ctx, event.starts_at)} · {place} · {title}"[:64], route("e", event.slug))])
+        label = f"{when(ctx, event.starts_at)} · {place} · {title}"
+        if event.example:
+            label = f"{example_label(ctx)} {label}"
+        buttons.append([Button(label[:64], route("e", event.slug))])
     switch = ("mine", ctx._("Only municipalities I follow")) if which != "mine" else ("all", ctx._("All events"))
     buttons.append([Button(switch[1], route("ev", switch[0]))])
     buttons.append(nav(ctx, "home"))
@@ -61,8 +64,8 @@ async def event_card(ctx: Context, slug: str, note: str = "") -> Reply:
     lines = [f"<i>{html(note)}</i>\n"] if note else []
     rtl = BY_CODE[text.lang].rtl if text.lang in BY_CODE else False
     lines.append(f"📅 <b>{rtl_html(text.title, rtl)}</b>")
-    if fallback_note := not_in_language_note(ctx, text.lang):
-        lines.append(fallback_note)
+    outdated = text.source_version is not None and text.source_version < event.version
+    lines += translation_notes(ctx, text.lang, text.status, text.translated_by, outdated)
     lines += _details(ctx, event, current, mine)
     if text.body:
         lines.append("\n" + markdown_to_html(text.body, rtl=rtl))

@@ -99,6 +99,8 @@ SITUATIONS = {
     "a": (Situation.ASYLUM, N_("I am seeking asylum")),
     "p": (Situation.PERMIT, N_("I have a residence permit")),
     "t": (Situation.PROTECTION, N_("I have temporary protection (Ukraine)")),
+    "q": (Situation.QUOTA, N_("I came as a quota refugee")),
+    "f": (Situation.FAMILY, N_("I am moving to family in Sweden")),
     "o": (Situation.OTHER, N_("Something else")),
 }
 SKIP = "x"
@@ -144,11 +146,9 @@ def menu(ctx: Context) -> Reply:
         [Button("🆘 " + ctx._("Help & emergency numbers"), route("help"))],
         [Button("⚙️ " + ctx._("Settings"), route("set"))],
     ]
-    # What matters most for the person's situation comes first.
-    if ctx.user.situation in (Situation.ASYLUM, Situation.PERMIT):
+    # What matters most for the person's situation comes first: their step-by-step plan.
+    if ctx.user.situation and ctx.user.situation != Situation.OTHER:
         buttons.insert(0, [Button("🧭 " + ctx._("My path: step by step"), route("path"))])
-    elif ctx.user.situation == Situation.PROTECTION:
-        buttons.insert(0, [Button("🇺🇦 " + ctx._("Temporary protection"), route("a", "tillfalligt-skydd"))])
     text = (
         "<b>"
         + html(ctx._("Vägvisare – your guide to life in Sweden"))

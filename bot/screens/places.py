@@ -6,7 +6,7 @@ from bot.context import Context
 from bot.render import html
 from bot.reply import Button, Reply
 from bot.routes import route
-from bot.screens.common import nav, stale, when
+from bot.screens.common import example_label, nav, stale, town_name, when
 from content.models import Event, Municipality, Region
 from content.repository.articles import published_titles
 from content.repository.events import event_title, upcoming_events
@@ -14,13 +14,25 @@ from content.repository.people import follows, set_follow
 from content.repository.places import list_municipalities, list_regions
 from translations.catalogs import N_
 
-SECTION_ORDER = ["overview", "work", "housing", "introduction", "contacts"]
+# The sections of a municipality card, in the order the municipalities' own project descriptions weigh them.
+SECTION_ORDER = ["overview", "work", "introduction", "housing", "contacts", "associations", "travel"]
 SECTION_LABELS = {
     "overview": N_("Overview"),
-    "work": N_("Work"),
+    "work": N_("Labour market"),
+    "introduction": N_("Introduction and SFI"),
     "housing": N_("Housing"),
-    "introduction": N_("Introduction offers"),
-    "contacts": N_("Contacts"),
+    "contacts": N_("Reception and contact"),
+    "associations": N_("Associations"),
+    "travel": N_("Getting there"),
+}
+SECTION_ICONS = {
+    "overview": "ℹ️",
+    "work": "💼",
+    "introduction": "📚",
+    "housing": "🏠",
+    "contacts": "☎️",
+    "associations": "🤝",
+    "travel": "🚆",
 }
 
 
@@ -40,7 +52,7 @@ async def region(ctx: Context, slug: str) -> Reply:
     towns = await ctx.cached(("towns", slug), lambda: list_municipalities(session=ctx.session, region=slug))
     if not towns:
         return stale(ctx)
-    buttons = [[Button(town.name, route("m", town.slug))] for town in towns]
+    buttons = [[Button(town_name(ctx, town), route("m", town.slug))] for town in towns]
     buttons.append(nav(ctx, "regions"))
     return Reply("🏘 <b>" + html(ctx._("Choose a municipality")) + "</b>", buttons)
 
@@ -52,7 +64,7 @@ async def municipality(ctx: Context, slug: str) -> Reply:
         return stale(ctx)
     sections = await _sections(ctx, slug)
     sections.sort(key=lambda item: SECTION_ORDER.index(item[2]) if item[2] in SECTION_ORDER else 99)
-    lines = [f"🏘 <b>{html(town.name)}</b>"]
+    lines = [f"🏘 <b>{html(town_name(ctx, town))}</b>"]
     if town.county:
         lines.append(html(town.county))
     if town.website:
@@ -63,12 +75,15 @@ async def municipality(ctx: Context, slug: str) -> Reply:
     if not sections:
         lines.append("\n" + html(ctx._("There is no information about this municipality yet.")))
     buttons = [
-        [Button(ctx._(SECTION_LABELS.get(section or "", "")) or title, route("a", article_slug))]
+        [Button(_section_label(ctx, section, title), route("a", article_slug))]
         for article_slug, title, section in sections
     ]
     for event in events:
         title = await _event_title(ctx, event)
-        buttons.append([Button(f"📅 {when(ctx, event.starts_at)} – {title}"[:60], route("e", event.slug))])
+        label = f"📅 {when(ctx, event.starts_at)} – {title}"
+        if event.example:
+            label = f"{example_label(ctx)} {label}"
+        buttons.append([Button(label[:64], route("e", event.slug))])
     following = slug in await follows(session=ctx.session, user=ctx.user)
     follow_label = "🔕 " + ctx._("Stop following") if following else "🔔 " + ctx._("Follow")
     buttons.append(
@@ -80,6 +95,11 @@ async def municipality(ctx: Context, slug: str) -> Reply:
     region_slug = await _region_slug(ctx, town)
     buttons.append(nav(ctx, f"r:{region_slug}" if region_slug else "regions"))
     return Reply("\n".join(lines), buttons)
+
+
+def _section_label(ctx: Context, section: str | None, title: str) -> str:
+    label = SECTION_LABELS.get(section or "")
+    return f"{SECTION_ICONS.get(section or '', '📄')} {ctx._(label)}" if label else title
 
 
 async def _regions(ctx: Context) -> list[Region]:
@@ -139,9 +159,9 @@ async def compare_pick(ctx: Context, slug: str) -> Reply:
     if first is None:
         return stale(ctx)
     others = [town for town in await _all_towns(ctx) if town.slug != slug]
-    buttons = [[Button(town.name, route("vs", first.id or 0, town.id or 0))] for town in others]
+    buttons = [[Button(town_name(ctx, town), route("vs", first.id or 0, town.id or 0))] for town in others]
     buttons.append(nav(ctx, f"m:{slug}"))
-    text = "⚖️ " + html(ctx._("Compare {name} with:", name=first.name))
+    text = "⚖️ " + html(ctx._("Compare {name} with:", name=town_name(ctx, first)))
     return Reply(text, buttons)
 
 
@@ -161,12 +181,12 @@ async def compare(ctx: Context, first_id: str, second_id: str) -> Reply:
         blocks.append(
             "\n".join(
                 [
-                    f"🏘 <b>{html(town.name)}</b>",
+                    f"🏘 <b>{html(town_name(ctx, town))}</b>",
                     html(town.county or ""),
                     html(ctx._("Information: {sections}", sections=known)),
                     html(ctx.t.ngettext("{count} upcoming event", "{count} upcoming events", len(events))),
                 ]
             )
         )
-    buttons = [[Button(town.name, route("m", town.slug)) for town in towns], nav(ctx, f"m:{towns[0].slug}")]
+    buttons = [[Button(town_name(ctx, town), route("m", town.slug)) for town in towns], nav(ctx, f"m:{towns[0].slug}")]
     return Reply("⚖️ " + "\n\n".join(blocks), buttons)

@@ -6,7 +6,7 @@ from bot.context import Context
 from bot.render import html
 from bot.reply import Button, Notice, Reply
 from bot.routes import route
-from bot.screens.common import day, language_name, nav, stale
+from bot.screens.common import day, language_name, nav, stale, town_name
 from bot.screens.events import seat_freed
 from bot.screens.home import SITUATIONS
 from content.models import Event
@@ -43,7 +43,7 @@ async def followed(ctx: Context) -> Reply:
     """The municipalities and topics a person follows, each with a way to stop."""
     slugs = await follows(session=ctx.session, user=ctx.user)
     topics = await follows(session=ctx.session, user=ctx.user, kind="topic")
-    names = {town.slug: town.name for town in await list_municipalities(session=ctx.session)}
+    names = {town.slug: town_name(ctx, town) for town in await list_municipalities(session=ctx.session)}
     titles = {slug: title for slug, title, _ in await published_titles(session=ctx.session, chain=ctx.chain)}
     buttons = [[Button("🔕 " + names[slug], route("fol", slug, 0))] for slug in slugs if slug in names]
     buttons += [[Button("🔕 " + titles[slug], route("tfol", slug, 0))] for slug in topics if slug in titles]
@@ -67,12 +67,18 @@ async def announcements(ctx: Context, on: str) -> Reply:
 async def mydata(ctx: Context) -> Reply:
     """Everything stored about the person."""
     data = await personal_data(session=ctx.session, user=ctx.user)
-    names = {town.slug: town.name for town in await list_municipalities(session=ctx.session)}
+    names = {town.slug: town_name(ctx, town) for town in await list_municipalities(session=ctx.session)}
     situation = next((label for code, (value, label) in SITUATIONS.items() if value == data.situation), None)
     lines = [
         "🗂 <b>" + html(ctx._("Everything stored about you")) + "</b>",
         html(ctx._("Pseudonym: {pseudonym}", pseudonym=data.pseudonym)),
         html(ctx._("Language: {language}", language=language_name(data.lang or "en"))),
+        html(
+            ctx._(
+                "Language the bot offered to switch to: {language}",
+                language=language_name(data.offered_lang) if data.offered_lang else "–",
+            )
+        ),
         html(ctx._("Situation: {situation}", situation=ctx._(situation) if situation else "–")),
         html(ctx._("Announcements: {state}", state=ctx._("on") if data.announcements else ctx._("off"))),
         html(ctx._("Following: {places}", places=", ".join(names.get(s, s) for s in data.follows) or "–")),

@@ -7,7 +7,7 @@ from bot.render import html
 from bot.reply import Button, Reply
 from bot.routes import route
 from bot.screens.articles import article, article_list
-from bot.screens.common import nav, stale
+from bot.screens.common import example_label, nav, stale, town_name
 from content.models import ArticleKind, Situation
 from content.repository.occupations import get_occupation_file, list_occupations
 from content.repository.places import list_municipalities, list_regions
@@ -46,7 +46,7 @@ async def occupation(ctx: Context, slug: str) -> Reply:
     if found is None:
         return stale(ctx)
     all_towns = await ctx.cached("towns", lambda: list_municipalities(session=ctx.session))
-    towns = {town.slug: town.name for town in all_towns}
+    towns = {town.slug: town_name(ctx, town) for town in all_towns}
     regions = {
         region.slug: _name(ctx, region.name)
         for region in await ctx.cached("regions", lambda: list_regions(session=ctx.session))
@@ -60,7 +60,8 @@ async def occupation(ctx: Context, slug: str) -> Reply:
             line += " <i>(" + html(ctx._("example data")) + ")</i>"
         lines.append(line)
         if demand.municipality:
-            buttons.append([Button(f"🏘 {place}", route("m", demand.municipality))])
+            label = f"{example_label(ctx)} 🏘 {place}" if demand.example else f"🏘 {place}"
+            buttons.append([Button(label, route("m", demand.municipality))])
     if not found.demand:
         lines.append(html(ctx._("No information yet.")))
     if any(demand.example for demand in found.demand):
@@ -79,21 +80,41 @@ async def introduction(ctx: Context) -> Reply:
     return Reply(listing.text, buttons)
 
 
-PATH_LEADS = {
-    Situation.ASYLUM: N_("You are seeking asylum: the first steps below are yours now."),
-    Situation.PERMIT: N_("You have a residence permit: start from the step about settling in a municipality."),
-    Situation.PROTECTION: N_("You have temporary protection: read the part about temporary protection first."),
+# Each situation's step-by-step plan ("my path"), an article of kind path.
+PATHS = {
+    Situation.ASYLUM: ("min-vag-asyl", N_("I am seeking asylum")),
+    Situation.PERMIT: ("min-vag-uppehallstillstand", N_("I have a residence permit")),
+    Situation.PROTECTION: ("min-vag-tillfalligt-skydd", N_("I have temporary protection (Ukraine)")),
+    Situation.QUOTA: ("min-vag-kvotflykting", N_("I came as a quota refugee")),
+    Situation.FAMILY: ("min-vag-anhorig", N_("I am moving to family in Sweden")),
 }
 
 
-async def path(ctx: Context) -> Reply:
-    """The step-by-step plan from asylum to work, with a first line for the person's situation."""
-    plan = await article(ctx, "asylprocessen")
-    lead = PATH_LEADS.get(Situation(ctx.user.situation)) if ctx.user.situation else None
-    buttons = list(plan.buttons)
-    if ctx.user.situation == Situation.PROTECTION:
-        buttons.insert(0, [Button("📄 " + ctx._("Temporary protection"), route("a", "tillfalligt-skydd"))])
+async def path(ctx: Context, which: str = "") -> Reply:
+    """The person's step-by-step plan: for their situation, or the one they pick; a choice when neither is known."""
+    situation = next((s for s in PATHS if s.value == which), None)
+    if which and situation is None:
+        return stale(ctx)
+    if situation is None and ctx.user.situation in PATHS:
+        situation = Situation(ctx.user.situation)
+    if situation is None:
+        return path_choice(ctx)
+    plan = await article(ctx, PATHS[situation][0])
+    buttons = [row for row in plan.buttons if not _is_nav(ctx, row)]
+    buttons.append([Button("🧭 " + ctx._("Another situation"), route("paths"))])
+    buttons.append(nav(ctx, "intro"))
+    return Reply("🧭 " + plan.text, buttons)
+
+
+def path_choice(ctx: Context) -> Reply:
+    """Which situation's plan to show."""
+    buttons = [[Button(ctx._(label), route("path", situation.value))] for situation, (_, label) in PATHS.items()]
     if not ctx.user.situation:
-        buttons.insert(0, [Button(ctx._("Tell the bot your situation"), route("sit", "0"))])
-    text = (f"🧭 <i>{html(ctx._(lead))}</i>\n\n" if lead else "") + plan.text
+        buttons.append([Button(ctx._("Tell the bot your situation"), route("sit", "0"))])
+    buttons.append(nav(ctx, "intro"))
+    text = "🧭 <b>" + html(ctx._("My path: step by step")) + "</b>\n\n" + html(ctx._("Which describes you?"))
     return Reply(text, buttons)
+
+
+def _is_nav(ctx: Context, row: list[Button]) -> bool:
+    return any(button.data == route("home") for button in row)

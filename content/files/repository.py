@@ -162,6 +162,20 @@ def read_bundle(root: Path = DEFAULT_ROOT) -> Bundle:
     )
 
 
+def without_examples(bundle: Bundle) -> Bundle:
+    """Return `bundle` without its made-up parts: example articles, example events and example demand rows."""
+    return Bundle(
+        regions=bundle.regions,
+        municipalities=bundle.municipalities,
+        articles=[article for article in bundle.articles if not article.example],
+        occupations=[
+            occupation.model_copy(update={"demand": [row for row in occupation.demand if not row.example]})
+            for occupation in bundle.occupations
+        ],
+        events=[event for event in bundle.events if not event.example],
+    )
+
+
 def _check_unique(reader: _Reader, entries: Sequence[tuple[Any, Document, int | None]]) -> None:
     seen: set[str] = set()
     for record, document, index in entries:
@@ -178,7 +192,7 @@ def _check_references(
     occupations: Sequence[tuple[OccupationFile, Document, int]],
     events: Sequence[tuple[EventFile, Document, int]],
 ) -> None:
-    """Report references to regions and municipalities that the repository does not define."""
+    """Report references to regions, municipalities and articles that the repository does not define."""
     region_slugs = {r.slug for r, _, _ in regions}
     towns = {m.slug for m, _, _ in municipalities}
     for municipality, document, index in municipalities:
@@ -188,12 +202,24 @@ def _check_references(
     for record, document, where in referring:
         if record.municipality and record.municipality not in towns:
             reader.fail(document, _at(where, "municipality"), f"no municipality {record.municipality!r}")
+    _check_related(reader, articles, {path.stem for path in (reader.root / "articles").glob("*.yaml")})
     for occupation, document, index in occupations:
         for row, demand in enumerate(occupation.demand):
             if demand.municipality and demand.municipality not in towns:
                 reader.fail(document, _at(index, "demand", row, "municipality"), "no such municipality")
             if demand.region and demand.region not in region_slugs:
                 reader.fail(document, _at(index, "demand", row, "region"), "no such region")
+
+
+def _check_related(
+    reader: _Reader, articles: Sequence[tuple[ArticleFile, Document, int | None]], files: set[str]
+) -> None:
+    # An article whose own file has a problem is still there: only a missing file is a broken reference.
+    slugs = {a.slug for a, _, _ in articles} | files
+    for article, document, where in articles:
+        for position, slug in enumerate(article.related):
+            if slug not in slugs:
+                reader.fail(document, _at(where, "related", position), f"no article {slug!r}")
 
 
 def _at(index: int | None, *rest: str | int) -> list[str | int]:

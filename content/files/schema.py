@@ -55,14 +55,18 @@ def in_registry_order(mapping: dict[str, V]) -> dict[str, V]:
 class FileModel(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
-    # Keys that files leave out, rather than write `null`, when they have no value.
+    # Keys that files leave out, rather than write `null` (or an empty list or map), when they have no value.
     omit_if_none: ClassVar[frozenset[str]] = frozenset()
+    omit_if_empty: ClassVar[frozenset[str]] = frozenset()
 
     @model_serializer(mode="wrap")
     def _omit_empty_keys(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
         for key in self.omit_if_none:
             if data.get(key, ...) is None:
+                del data[key]
+        for key in self.omit_if_empty:
+            if key in data and not data[key]:
                 del data[key]
         return data
 
@@ -103,19 +107,27 @@ class RegionFile(FileModel):
 
 
 class MunicipalityFile(FileModel):
+    omit_if_empty = frozenset({"names"})
+
     slug: Slug
     name: Text
+    names: Names = Field(default_factory=dict)  # the name in other languages' scripts; `name` is the Swedish one
     region: Slug
     county: str | None = None
     website: str | None = None
     search_terms: Terms = Field(default_factory=dict)
 
 
+Provenance = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
 class TranslationFile(FileModel):
-    omit_if_none = frozenset({"source_version"})  # the Swedish source has none
+    omit_if_none = frozenset({"source_version", "translated_by", "reviewed_by"})  # the Swedish source has none
 
     status: TranslationStatus
     source_version: int | None = Field(default=None, ge=1)
+    translated_by: Provenance | None = None  # who made the text: "team draft, needs native review", "machine: ..."
+    reviewed_by: Provenance | None = None  # who checked it against the source, and whether a native speaker
     title: Text
     summary: str = ""
     body: str = ""
@@ -123,6 +135,8 @@ class TranslationFile(FileModel):
 
 
 class ArticleFile(FileModel):
+    omit_if_empty = frozenset({"related"})
+
     slug: Slug
     kind: ArticleKind
     municipality: Slug | None = None
@@ -134,6 +148,7 @@ class ArticleFile(FileModel):
     example: bool = False
     version: int = Field(default=1, ge=1)
     search_terms: Terms = Field(default_factory=dict)
+    related: list[Slug] = Field(default_factory=list)  # articles a reader is offered next, in order
     translations: dict[str, TranslationFile]
 
     @field_validator("translations")
@@ -147,6 +162,8 @@ class ArticleFile(FileModel):
             raise ValueError("an article of kind municipality needs both municipality and section")
         if self.kind != ArticleKind.MUNICIPALITY and self.section is not None:
             raise ValueError("section is only for articles of kind municipality")
+        if self.slug in self.related or len(set(self.related)) != len(self.related):
+            raise ValueError("related lists other articles, each once")
         return self
 
 
@@ -184,10 +201,12 @@ class OccupationFile(FileModel):
 
 
 class EventTranslationFile(FileModel):
-    omit_if_none = frozenset({"source_version"})
+    omit_if_none = frozenset({"source_version", "translated_by", "reviewed_by"})
 
     status: TranslationStatus
     source_version: int | None = Field(default=None, ge=1)
+    translated_by: Provenance | None = None
+    reviewed_by: Provenance | None = None
     title: Text
     body: str = ""
 

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 # Lists written on one line, `[a, b]`: keywords, search terms, languages.
-FLOW_KEYS = frozenset({"keywords", "languages"})
+FLOW_KEYS = frozenset({"keywords", "languages", "related"})
 FLOW_PARENTS = frozenset({"search_terms"})
 
 

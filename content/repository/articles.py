@@ -44,6 +44,7 @@ class ArticleAdapter:
         article.verified_at, article.review_due = data.verified_at, data.review_due
         article.example, article.version, article.revision = data.example, data.version, revision
         article.search_terms = {code: list(terms) for code, terms in data.search_terms.items()}
+        article.related = list(data.related)
         article.updated_at = utcnow()
         session.add(article)
         await session.flush()
@@ -54,6 +55,7 @@ class ArticleAdapter:
             )
             if _differs(row, text):
                 row.status, row.source_version = text.status, text.source_version
+                row.translated_by, row.reviewed_by = text.translated_by, text.reviewed_by
                 row.title, row.summary, row.body = text.title, text.summary, text.body
                 row.keywords = list(text.keywords)
                 row.updated_at = utcnow()
@@ -83,10 +85,13 @@ def _file(article: Article, municipality: str | None, translations: list[Article
         example=article.example,
         version=article.version,
         search_terms=article.search_terms,
+        related=article.related,
         translations={
             t.lang: TranslationFile(
                 status=t.status,
                 source_version=t.source_version,
+                translated_by=t.translated_by,
+                reviewed_by=t.reviewed_by,
                 title=t.title,
                 summary=t.summary,
                 body=t.body,
@@ -99,8 +104,9 @@ def _file(article: Article, municipality: str | None, translations: list[Article
 
 def _differs(row: ArticleTranslation, text: TranslationFile) -> bool:
     return (row.id is None) or (
-        (row.status, row.source_version, row.title, row.summary, row.body, row.keywords)
-        != (text.status, text.source_version, text.title, text.summary, text.body, text.keywords)
+        (row.status, row.source_version, row.translated_by, row.reviewed_by)
+        != (text.status, text.source_version, text.translated_by, text.reviewed_by)
+        or (row.title, row.summary, row.body, row.keywords) != (text.title, text.summary, text.body, text.keywords)
     )
 
 
@@ -245,6 +251,8 @@ class ArticleView:
     title: str
     summary: str
     body: str
+    translated_by: str | None = None
+    related: tuple[str, ...] = ()
 
 
 async def read_article(*, session: AsyncSession, slug: str, chain: tuple[str, ...]) -> ArticleView | None:
@@ -270,6 +278,8 @@ async def read_article(*, session: AsyncSession, slug: str, chain: tuple[str, ..
         title=text.title,
         summary=text.summary,
         body=text.body,
+        translated_by=text.translated_by,
+        related=tuple(article.related),
     )
 
 
@@ -280,6 +290,21 @@ async def published_titles(
     articles = await list_articles(
         session=session, kind=kind, municipality=municipality, status=PublicationStatus.PUBLISHED
     )
+    return await _titles(session, articles, chain)
+
+
+async def titles_of(*, session: AsyncSession, slugs: list[str], chain: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Return (slug, title in the best language) of those of `slugs` that are published, in the order given."""
+    if not slugs:
+        return []
+    query = select(Article).where(col(Article.slug).in_(slugs), Article.status == PublicationStatus.PUBLISHED)
+    found = {slug: title for slug, title, _ in await _titles(session, list((await session.exec(query)).all()), chain)}
+    return [(slug, found[slug]) for slug in slugs if slug in found]
+
+
+async def _titles(
+    session: AsyncSession, articles: list[Article], chain: tuple[str, ...]
+) -> list[tuple[str, str, str | None]]:
     titles: dict[int, dict[str, str]] = {}
     if articles:  # every title of these articles in one query, not one query per article
         query = (

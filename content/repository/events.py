@@ -49,7 +49,12 @@ class EventAdapter:
             version=row.version,
             translations={
                 t.lang: EventTranslationFile(
-                    status=t.status, source_version=t.source_version, title=t.title, body=t.body
+                    status=t.status,
+                    source_version=t.source_version,
+                    translated_by=t.translated_by,
+                    reviewed_by=t.reviewed_by,
+                    title=t.title,
+                    body=t.body,
                 )
                 for t in await _translations(session, row)
             },
@@ -84,6 +89,8 @@ class EventAdapter:
                     lang=lang,
                     status=text.status,
                     source_version=text.source_version,
+                    translated_by=text.translated_by,
+                    reviewed_by=text.reviewed_by,
                     title=text.title,
                     body=text.body,
                 )

@@ -50,10 +50,13 @@ async def update_user(
     clear_situation: bool = False,
     announcements: bool | None = None,
     active: bool | None = None,
+    offered_lang: str | None = None,
 ) -> BotUser:
     """Change what a person chose; only the given fields change."""
     if lang is not None:
         user.lang = lang
+    if offered_lang is not None:
+        user.offered_lang = offered_lang
     if situation is not None or clear_situation:
         user.situation = situation
     if announcements is not None:
@@ -91,6 +94,7 @@ class PersonalData:
 
     pseudonym: str
     lang: str | None
+    offered_lang: str | None  # the language the bot last offered to switch to
     situation: str | None
     announcements: bool
     created: date
@@ -111,6 +115,7 @@ async def personal_data(*, session: AsyncSession, user: BotUser) -> PersonalData
     return PersonalData(
         pseudonym=user.pseudonym,
         lang=user.lang,
+        offered_lang=user.offered_lang,
         situation=user.situation,
         announcements=user.announcements,
         created=user.created_at.date(),

@@ -41,6 +41,7 @@ class MunicipalityAdapter:
         return MunicipalityFile(
             slug=row.slug,
             name=row.name,
+            names=row.names,
             region=await slug_of(session, Region, row.region_id) or "",
             county=row.county,
             website=row.website,
@@ -55,6 +56,7 @@ class MunicipalityAdapter:
         )
         row.name, row.region_id, row.county, row.website = data.name, region_id, data.county, data.website
         row.search_terms = {code: list(terms) for code, terms in data.search_terms.items()}
+        row.names = dict(data.names)
         session.add(row)
 
     async def remove(self, session: AsyncSession, slug: str) -> None:

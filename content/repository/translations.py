@@ -15,6 +15,8 @@ from content.repository.events import EVENTS
 from content.repository.records import Adapter, ContentError, SaveResult, save_record
 from translations.languages import SOURCE_LANGUAGE
 
+MACHINE = "machine: Argos Translate"  # the provenance of a machine draft (see bot.screens.common.provenance_label)
+
 
 class Status(enum.StrEnum):
     """What a reader's language has of an article."""
@@ -88,7 +90,17 @@ async def edit_text(
             updated.version = article.version + 1
         updated.translations[SOURCE_LANGUAGE] = text.model_copy(update={"status": "source", "source_version": None})
     else:
-        updated.translations[lang] = text.model_copy(update={"status": "reviewed", "source_version": updated.version})
+        # Who made the text stays on record; the person saving it as reviewed is who checked it.
+        before = article.translations.get(lang)
+        made_by = text.translated_by or (before.translated_by if before is not None else None) or actor
+        updated.translations[lang] = text.model_copy(
+            update={
+                "status": "reviewed",
+                "source_version": updated.version,
+                "translated_by": made_by,
+                "reviewed_by": actor,
+            }
+        )
     note = f"{lang} edited" + (" (minor)" if minor and lang == SOURCE_LANGUAGE else "")
     return await save_article(
         session=session,
@@ -131,7 +143,9 @@ async def save_machine_translation(
     if record.version != version or lang == SOURCE_LANGUAGE:  # type: ignore[attr-defined]
         return None
     data = record.model_dump()
-    data["translations"][lang] = text.model_copy(update={"status": "machine", "source_version": version}).model_dump()
+    data["translations"][lang] = text.model_copy(
+        update={"status": "machine", "source_version": version, "translated_by": text.translated_by or MACHINE}
+    ).model_dump()
     return await save_record(
         adapter, session=session, data=adapter.model.model_validate(data), actor=actor, note=f"{lang} machine"
     )

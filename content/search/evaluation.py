@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from content.files.yaml_io import ContentFileError, Problem, read_document
 from content.search.index import Hit
-from translations.languages import CODES
+from translations.languages import CODES, EASY_SWEDISH, SOURCE_LANGUAGE
 
 DEFAULT_EVAL_FILE = Path(__file__).resolve().parents[2] / "tests" / "data" / "eval.yaml"
 
@@ -107,3 +108,19 @@ def _count(tally: Tally, question: Question, hits: list[Hit]) -> None:
         tally.misses.append(
             {"question": question.question, "expect": question.expect, "got": [h.slug for h in hits[:3]]}
         )
+
+
+UNDECIDED = "none"
+
+
+def detection_table(questions: Sequence[Question], detect: Callable[[str], str | None]) -> dict[str, Counter[str]]:
+    """Per true language, how often each language (or none) was detected; easy Swedish detected as Swedish."""
+    table: dict[str, Counter[str]] = {}
+    for question in questions:
+        table.setdefault(question.lang, Counter())[detect(question.question) or UNDECIDED] += 1
+    return dict(sorted(table.items(), key=lambda item: CODES.index(item[0])))
+
+
+def detected_right(lang: str, detected: str) -> bool:
+    """Whether a detection is the question's own language (Swedish counts for easy Swedish)."""
+    return detected == lang or (lang == EASY_SWEDISH and detected == SOURCE_LANGUAGE)

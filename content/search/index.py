@@ -27,6 +27,7 @@ from content.repository.places import list_municipalities
 from content.repository.records import ContentError, changed_since, content_generation
 from content.search.analysis import COMPOUND_LANGUAGES, analyzer, split_compound, vocabulary
 from content.search.text import normalize
+from translations.detect import LanguageDetector
 from translations.languages import BY_CODE, CODES, SOURCE_LANGUAGE, fallback_chain
 
 MAX_QUESTION_CHARS = 500
@@ -42,6 +43,9 @@ FUZZY_FROM = 5  # shorter words tolerate no typo: "vann" must not find "Vännäs
 FUZZY_TWO_FROM = 9  # words this long tolerate two
 PREFIX_FROM = 6  # words this long match by their beginning in languages without a stemmer
 MIN_RELATIVE_SCORE = 0.35  # answers scoring below this share of the best one are noise
+# A step-by-step path retells other articles in short; a question is answered by the article that explains it,
+# and the path is one tap away in the menu ("My path").
+UNSEARCHED_KINDS = frozenset({"path"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,7 @@ class SearchIndex:
         self._unstemmed = frozenset(code for code in CODES if not BY_CODE[code].stemmer)
         self._known: dict[str, set[str]] = {code: set() for code in COMPOUND_LANGUAGES}
         self._docs_per_lang = 0
+        self.detector = LanguageDetector({})
         self.generation = -1
         self._lock = asyncio.Lock()
 
@@ -142,6 +147,8 @@ class SearchIndex:
             for slug in slugs:
                 writer.delete_documents_by_term("slug", slug)
         for translations in by_article.values():
+            if next(iter(translations.values())).kind in UNSEARCHED_KINDS:
+                continue
             for document in _documents(translations, municipalities):
                 writer.add_document(document)
         writer.commit()
@@ -152,6 +159,8 @@ class SearchIndex:
             self._known[code] |= vocabulary(swedish, self._analyzers[code], self._plain[code])
         searcher = self._index.searcher()
         self._docs_per_lang = max(1, searcher.num_docs // len(CODES))
+        if slugs is None:  # the languages' profiles are built from everything, and barely move with one change
+            self.detector = LanguageDetector.from_texts(_language_samples(texts))
 
     def search(self, lang: str, question: str, limit: int = 5) -> list[Hit]:
         """Return the best answers to `question` in `lang`, best first; empty when nothing fits well."""
@@ -246,6 +255,16 @@ class SearchIndex:
                 prefix = tantivy.Query.fuzzy_term_query(self._schema, field, stem, distance=0, prefix=True)
                 options.append(tantivy.Query.boost_query(prefix, boost))
         return tantivy.Query.disjunction_max_query(options)
+
+
+def _language_samples(texts: list[PublishedText]) -> Iterable[tuple[str, str]]:
+    """Each language's own words: its translations, and the curated search terms of languages still without one."""
+    for text in texts:
+        yield text.lang, " ".join([text.title, text.summary, text.body, *text.keywords])
+    for text in texts:
+        if text.lang == SOURCE_LANGUAGE:
+            for code, terms in text.search_terms.items():
+                yield code, " ".join(terms)
 
 
 def _key(address: tantivy.DocAddress) -> Key:

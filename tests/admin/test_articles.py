@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from admin import app as admin_app
 from admin.app import create_app
 from admin.views import article_forms
+from content.files.repository import DEFAULT_ROOT
 from content.files.schema import ArticleFile
 from content.models import Role, TranslationStatus
 from content.repository.articles import get_article, get_article_file, save_article
@@ -139,14 +140,16 @@ async def test_a_long_list_comes_in_pages_of_a_hundred_and_searches_every_title(
             article.translations["en"].title = f"Örebro guide {number:03d}"
             await save_article(session=session, data=article, actor="test")
     editor = await editor_of(login_as)
+    total = len(list((DEFAULT_ROOT / "articles").glob("*.yaml"))) + 80
+    pages = -(-total // 100)
     _, first = await editor.get("/articles")
-    assert "128 articles" in first
-    assert "Page 1 of 2" in first
+    assert f"{total} articles" in first
+    assert f"Page 1 of {pages}" in first
     assert first.count("<tr>") - 1 == 100  # a hundred rows under the header
     assert 'href="/articles?page=2"' in first
-    _, second = await editor.get("/articles?page=2")
-    assert "Page 2 of 2" in second
-    assert "zz-079" in second  # by slug: the zz- articles come last
+    _, last = await editor.get(f"/articles?page={pages}")
+    assert f"Page {pages} of {pages}" in last
+    assert "zz-079" in last  # by slug: the zz- articles come last
     _, beyond = await editor.get("/articles?page=99")  # past the end: nothing, politely
     assert "No article matches these filters." in beyond
     _, found = await editor.get("/articles?q=%C3%B6rebro+guide+07")  # "örebro" finds "Örebro", in English titles

@@ -148,14 +148,18 @@ async def test_following_a_topic_shows_in_settings_and_mydata(chat: Chat) -> Non
     assert "You no longer follow this topic" in stopped.plain
 
 
-async def test_the_situation_puts_what_matters_first_in_the_menu(chat: Chat) -> None:
+async def test_the_situation_puts_its_step_by_step_path_first_in_the_menu(chat: Chat) -> None:
     picker = await chat.say("/start")
     notice = await chat.tap(picker, "English")
     question = await chat.tap(notice, "Continue")
     menu = await chat.tap(question, "temporary protection")
-    assert "Temporary protection" in menu.labels()[0]
-    protection = await chat.tap(menu, "Temporary protection")
-    assert "Source:" in protection.plain
+    assert "My path" in menu.labels()[0]
+    path = await chat.tap(menu, "My path")
+    assert "My path: you have temporary protection (Ukraine)" in path.plain
+    assert "Bring:" in path.plain and "Source:" in path.plain
+    assert "Temporary protection for people from Ukraine" in " ".join(path.labels())  # the article that explains it
+    explained = await chat.tap(path, "Temporary protection for people from Ukraine")
+    assert "EU Temporary Protection Directive" in explained.plain
 
 
 async def test_a_long_article_arrives_as_several_messages_with_the_buttons_under_the_last(
