@@ -156,7 +156,8 @@ async def test_the_situation_puts_its_step_by_step_path_first_in_the_menu(chat: 
     assert "My path" in menu.labels()[0]
     path = await chat.tap(menu, "My path")
     assert "My path: you have temporary protection (Ukraine)" in path.plain
-    assert "Bring:" in path.plain and "Source:" in path.plain
+    assert "Bring:" in path.plain
+    assert "Source:" in path.plain
     assert "Temporary protection for people from Ukraine" in " ".join(path.labels())  # the article that explains it
     explained = await chat.tap(path, "Temporary protection for people from Ukraine")
     assert "EU Temporary Protection Directive" in explained.plain
