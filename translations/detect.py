@@ -4,8 +4,8 @@ Three steps, cheapest and surest first (docs/search.md, "Questions in another la
 
 1. **The script.** Ge'ez letters are Tigrinya; Arabic letters Arabic or Persian; Cyrillic Ukrainian or Russian;
    Latin letters Swedish, English or Somali.
-2. **Letters only one language of a pair has.** Persian پ چ ژ گ and its own ی ک against Arabic ة ى ي ك أ إ ؤ;
-   Ukrainian і ї є ґ against Russian ы э ъ ё; Swedish å ä ö.
+2. **Letters only one language of a pair has.** Persian پ چ ژ گ against Arabic ة ى أ إ ؤ; Ukrainian і ї є ґ
+   against Russian ы э ъ ё.
 3. **Character n-grams** for what is left (Swedish, English and Somali; Arabic-script or Cyrillic text without
    the telling letters): a small profile per language of the 1–3-letter sequences of the published content in that
    language, compared with the question's (naive Bayes over the most frequent n-grams).
@@ -25,20 +25,23 @@ from dataclasses import dataclass
 from translations.languages import EASY_SWEDISH, SOURCE_LANGUAGE
 
 PROFILE_SIZE = 2000  # n-grams kept per language
-MIN_LETTERS = 8  # fewer letters than this in Latin, Arabic or Cyrillic script: too little to tell the languages apart
-MIN_MARGIN = 0.45  # nats per n-gram by which the best language must beat the next (tuned on tests/data/eval.yaml)
-SCRIPT_SHARE = 0.6  # the share of a question's letters that must be in one script
+# Fewer letters than this in a script shared by several languages: too little to tell them apart ("Kiruna").
+MIN_LETTERS = {"Latn": 8, "Arab": 5, "Cyrl": 5}
+# Nats per n-gram by which the best language must beat the next, per script (tuned on tests/data/eval.yaml; see
+# docs/search.md): Swedish, English and Somali differ more than Ukrainian and Russian do.
+MIN_MARGIN = {"Latn": 0.45, "Arab": 0.2, "Cyrl": 0.1}
 
 # The languages that share each script; Ge'ez has one.
 BY_SCRIPT = {"Latn": ("sv", "en", "so"), "Arab": ("ar", "fa"), "Cyrl": ("uk", "ru"), "Ethi": ("ti",)}
-# Letters that only one language of its script writes.
+# Letters that only one language of its script writes. Arabic yeh and kaf (ي ك) are not among them: Persian is
+# often typed on Arabic keyboards; and å ä ö are not Swedish markers, since every language writes Umeå and Malå.
 MARKERS = {
-    "fa": frozenset("پچژگیک"),  # U+067E U+0686 U+0698 U+06AF, and Persian yeh and keheh
-    "ar": frozenset("ةىيكأإؤ"),  # teh marbuta, alef maksura, Arabic yeh and kaf, hamza forms
+    "fa": frozenset("پچژگ"),  # U+067E U+0686 U+0698 U+06AF
+    "ar": frozenset("ةىأإؤ"),  # teh marbuta, alef maksura, hamza forms
     "uk": frozenset("іїєґ"),
     "ru": frozenset("ыэъё"),
-    "sv": frozenset("åäö"),
 }
+ARABIC_KEYBOARD = str.maketrans("يك", "یک")  # Arabic yeh and kaf as the Persian letters, for the n-grams
 
 
 def script_of(letter: str) -> str | None:
@@ -50,7 +53,7 @@ def script_of(letter: str) -> str | None:
         return "Cyrl"
     if 0x1200 <= code <= 0x139F or 0x2D80 <= code <= 0x2DDF or 0xAB00 <= code <= 0xAB2F:
         return "Ethi"
-    if letter.isascii() or 0x00C0 <= code <= 0x024F:
+    if (letter.isascii() and letter.isalpha()) or 0x00C0 <= code <= 0x024F:
         return "Latn"
     return None
 
@@ -98,28 +101,25 @@ class LanguageDetector:
         """Build from (language, text) pairs; easy Swedish counts as Swedish."""
         by_lang: dict[str, list[str]] = {}
         for lang, text in texts:
-            by_lang.setdefault(SOURCE_LANGUAGE if lang == EASY_SWEDISH else lang, []).append(text)
+            code = SOURCE_LANGUAGE if lang == EASY_SWEDISH else lang
+            by_lang.setdefault(code, []).append(_folded(text, "Arab") if code in BY_SCRIPT["Arab"] else text)
         return cls({lang: Profile.of(parts) for lang, parts in by_lang.items()})
 
     def detect(self, text: str) -> str | None:
         """Return the language `text` is written in (easy Swedish as "sv"), or None when it cannot be told."""
-        letters = _letters(text)
-        scripts = Counter(script for script in map(script_of, letters) if script)
-        if not scripts:
-            return None
-        script, count = scripts.most_common(1)[0]
-        if count < SCRIPT_SHARE * len(letters):
+        script, letters = _main_script(text)
+        if script is None:
             return None
         candidates = BY_SCRIPT[script]
         if len(candidates) == 1:
             return candidates[0]
         if by_letters := _by_letters(letters, candidates):
             return by_letters
-        if count < MIN_LETTERS:
+        if len(letters) < MIN_LETTERS[script]:
             return None
-        return self._by_ngrams(text, candidates)
+        return self._by_ngrams(_in_script(text, script), candidates, MIN_MARGIN[script])
 
-    def _by_ngrams(self, text: str, candidates: tuple[str, ...]) -> str | None:
+    def _by_ngrams(self, text: str, candidates: tuple[str, ...], margin: float) -> str | None:
         grams = list(_grams(text))
         scored = sorted(
             ((profile.score(grams), lang) for lang, profile in self._profiles.items() if lang in candidates),
@@ -128,15 +128,63 @@ class LanguageDetector:
         if len(scored) < 2 or not grams:
             return scored[0][1] if scored and grams else None
         (best, lang), (second, _) = scored[0], scored[1]
-        return lang if (best - second) / len(grams) >= MIN_MARGIN else None
+        return lang if (best - second) / len(grams) >= margin else None
+
+    def margins(self, text: str) -> tuple[str | None, float]:
+        """The n-gram stage's best language and its margin over the next, for tuning (`vagvisare eval`)."""
+        script, _ = _main_script(text)
+        if script is None or len(BY_SCRIPT[script]) == 1:
+            return script and BY_SCRIPT[script][0], math.inf
+        grams = list(_grams(_in_script(text, script)))
+        scored = sorted(
+            ((profile.score(grams), lang) for lang, profile in self._profiles.items() if lang in BY_SCRIPT[script]),
+            reverse=True,
+        )
+        if len(scored) < 2 or not grams:
+            return None, 0.0
+        return scored[0][1], (scored[0][0] - scored[1][0]) / len(grams)
 
 
 def _by_letters(letters: str, candidates: tuple[str, ...]) -> str | None:
     """The one candidate whose own letters the text has, when the others' are absent."""
     present = [lang for lang in candidates if lang in MARKERS and MARKERS[lang] & set(letters)]
-    if len(present) != 1:
-        return None
-    lang = present[0]
-    others = [other for other in candidates if other != lang]
-    # Swedish letters tell Swedish from English and Somali; the pairs' letters tell one from the other.
-    return lang if all(not (MARKERS.get(other, frozenset()) & set(letters)) for other in others) else None
+    return present[0] if len(present) == 1 else None
+
+
+def _words(text: str) -> list[str]:
+    return "".join(ch if ch.isalpha() else " " for ch in unicodedata.normalize("NFC", text.lower())).split()
+
+
+def _main_script(text: str) -> tuple[str | None, str]:
+    """The script a question is written in, and its letters in that script.
+
+    People write Swedish names and words (Umeå, sfi, Skatteverket) inside their own language, never the other
+    way round: so the script of the words that are not Latin decides, once they are at least a third of all words.
+    """
+    by_script: dict[str, list[str]] = {}
+    for word in _words(text):
+        scripts = Counter(script for script in map(script_of, word) if script)
+        if scripts:
+            by_script.setdefault(scripts.most_common(1)[0][0], []).append(word)
+    total = sum(len(words) for words in by_script.values())
+    others = sorted(((len(words), script) for script, words in by_script.items() if script != "Latn"), reverse=True)
+    if others:
+        count, script = others[0]
+        if count * 3 < total or (len(others) > 1 and others[1][0] * 2 > count):
+            return None, ""
+    elif "Latn" in by_script:
+        script = "Latn"
+    else:
+        return None, ""
+    letters = "".join(by_script[script])
+    return script, _folded(letters, script)
+
+
+def _in_script(text: str, script: str) -> str:
+    """The words of `text` in `script`, with Arabic-keyboard yeh and kaf read as Persian ones (both are typed)."""
+    words = [word for word in _words(text) if script_of(word[0]) == script]
+    return _folded(" ".join(words), script)
+
+
+def _folded(text: str, script: str) -> str:
+    return text.translate(ARABIC_KEYBOARD) if script == "Arab" else text

@@ -50,7 +50,7 @@ async def article(ctx: Context, slug: str, origin: str = "", lang: str = "") -> 
         label = "🔕 " + ctx._("Stop following this topic") if following else "🔔 " + ctx._("Follow this topic")
         buttons.append([Button(label, route("tfol", slug, 0 if following else 1))])
     buttons.append(nav(ctx, back))
-    return Reply(article_text(ctx, view), buttons)
+    return Reply(article_text(ctx, view, lang if lang in CODES else ""), buttons)
 
 
 async def follow_topic(ctx: Context, slug: str, on: str) -> Reply:

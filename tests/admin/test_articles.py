@@ -475,3 +475,35 @@ async def test_a_quote_in_a_source_address_cannot_add_attributes_to_the_link(
     assert status == 200
     assert not re.search(r'<a [^>]*" onmouseover="', page)  # no attribute of its own (in the text it is text)
     assert 'href="https://a.se/&quot; onmouseover=&quot;alert(1)"' in page
+
+
+async def test_a_translation_page_says_who_made_it_and_what_it_does_not_keep(
+    login_as: Login, admin_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    editor = await editor_of(login_as)
+    status, page = await editor.get("/articles/sfi/translations/so")
+    assert status == 200
+    assert "Made by: Vägvisare team draft" in page
+    assert "This translation does not keep everything" not in page  # the starter content keeps its source
+    async with admin_sessions() as session, session.begin():
+        record = await get_article_file(session=session, slug="sfi")
+        assert record is not None
+        somali = record.translations["so"].model_copy(update={"body": "Wax walba waa bilaash."})
+        record.translations["so"] = somali
+        await save_article(session=session, data=record, actor="test")
+    _, page = await editor.get("/articles/sfi/translations/so")
+    assert "This translation does not keep everything" in page
+    assert "headings" in page
+    await editor.post("/articles/sfi/translations/so/reviewed")
+    _, page = await editor.get("/articles/sfi/translations/so")
+    assert "Reviewed by: " in page
+
+
+async def test_a_published_article_waiting_for_its_languages_is_flagged_to_the_editor(login_as: Login) -> None:
+    editor = await editor_of(login_as)
+    await create(editor)
+    await editor.post("/articles/test-article/status", {"status": "published"})
+    _, page = await editor.get("/articles/test-article")
+    assert "This article is published but not yet translated into 8 languages" in page
+    _, page = await editor.get("/articles/sfi")
+    assert "not yet translated into" not in page

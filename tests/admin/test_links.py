@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from content.models import Role
 from tests.admin.conftest import Login
+from translations.catalogs import Translator
 from vagvisare.settings import Settings
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -88,3 +90,19 @@ def test_the_bot_username_setting_refuses_what_telegram_would_not_accept() -> No
     with pytest.raises(ValueError, match="Telegram username"):
         Settings(bot_username="not a name")  # type: ignore[call-arg]
     assert Settings(bot_username="  ").bot_username is None  # type: ignore[call-arg]
+
+
+async def test_a_poster_for_arabic_readers_speaks_arabic_right_to_left(login_as: Login) -> None:
+    editor = await login_as(Role.EDITOR)
+    status, page = await editor.get("/links/poster?payload=l_ar")  # the Arabic language link: Arabic by default
+    assert status == 200
+    assert '<section class="poster" lang="ar" dir="rtl">' in page
+    instruction = Translator("ar").gettext("Scan the code with your phone's camera to open Vägvisare in Telegram.")
+    assert html.escape(instruction, quote=False) in page
+    assert "Skanna koden" not in page  # no Swedish instruction on an Arabic poster
+    status, page = await editor.get("/links/poster?payload=m_umea&lang=ti")
+    assert '<section class="poster" lang="ti" dir="ltr">' in page
+    assert "ኡመኦ (Umeå)" in page  # the town in Tigrinya script, with its Swedish spelling
+    status, page = await editor.get("/links/poster?payload=m_umea&lang=xx")  # unknown: Swedish
+    assert status == 200
+    assert 'lang="sv"' in page

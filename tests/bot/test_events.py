@@ -17,6 +17,7 @@ from content.repository.records import save_record
 from content.services import ContentServices
 from tests.bot.conftest import Chat, Outbox, eventually
 from tests.bot.emulator import BotAPIEmulator
+from translations.catalogs import Translator
 
 
 @pytest.fixture
@@ -141,3 +142,74 @@ async def test_registrants_hear_when_an_event_moves_and_when_it_is_withdrawn(
     cancelled = await bot.reply(seated.chat_id, mark)
     assert "cancelled" in cancelled.plain
     assert cancelled.button("Other events")
+
+
+async def _save_event(services: ContentServices, slug: str, starts: str, translations: dict[str, object]) -> None:
+    event = EventFile.model_validate(
+        {
+            "slug": slug,
+            "municipality": "kiruna",
+            "starts": starts,
+            "status": "published",
+            "languages": ["sv", "ar"],
+            "translations": translations,
+        }
+    )
+    async with services.sessions() as session, session.begin():
+        await save_record(EVENTS, session=session, data=event, actor="test")
+
+
+async def test_a_somali_reminder_uses_the_24_hour_clock_of_the_event_card(
+    bot: BotAPIEmulator, services: ContentServices, outbox: Callable[..., Awaitable[Outbox]]
+) -> None:
+    tomorrow = (datetime.now(SWEDEN) + timedelta(days=1)).date()
+    translations = {"sv": {"status": "source", "title": "Eftermiddagsmöte"}}
+    await _save_event(services, "eftermiddag", f"{tomorrow.isoformat()} 14:00", translations)
+    person = Chat(bot, 2011)
+    menu = await person.begin("Soomaali")
+    card = await person.tap_data(menu.message_id, "e:eftermiddag")
+    assert "14:00" in card.plain
+    await person.tap_data(card.message_id, "reg:eftermiddag")
+    noon = datetime.combine(datetime.now(SWEDEN).date(), time(12), SWEDEN)
+    async with services.sessions() as session, session.begin():
+        assert await queue_reminders(session, noon) == 1
+    mark = len(bot.log)
+    await outbox(clock=lambda: max(utcnow(), noon))
+    reminder = await bot.reply(person.chat_id, mark)
+    assert "14:00" in reminder.plain
+    assert "GD" not in reminder.plain  # Somali's 12-hour clock ("2:00 GD.") is not how Sweden writes times
+
+
+async def test_an_event_in_swedish_and_arabic_reaches_a_tigrinya_reader_like_an_article(
+    bot: BotAPIEmulator, services: ContentServices
+) -> None:
+    translations = {
+        "sv": {"status": "source", "title": "Möte om bostad", "body": "Vi berättar om bostadskön."},
+        "ar": {"status": "machine", "source_version": 1, "title": "لقاء عن السكن", "body": "نتحدث عن طابور السكن."},
+    }
+    await _save_event(services, "mote-om-bostad", "2099-03-01 18:00", translations)
+    person = Chat(bot, 2012)
+    menu = await person.begin("ትግርኛ")
+    card = await person.tap_data(menu.message_id, "e:mote-om-bostad")
+    t = Translator("ti")
+    note = t.gettext("This text is not yet available in your language. It is shown in {language}.", language="Svenska")
+    assert note in card.plain  # the same fallback chain and the same note as an article (ti, en, sv)
+    assert "Möte om bostad" in card.plain
+    arabic = Chat(bot, 2013)
+    menu = await arabic.begin("العربية")
+    card = await arabic.tap_data(menu.message_id, "e:mote-om-bostad")
+    assert "لقاء عن السكن" in card.plain
+    assert Translator("ar").gettext("Translated by machine, not yet checked by a person.") in card.plain
+
+
+async def test_example_events_say_so_on_every_button_and_card(bot: BotAPIEmulator) -> None:
+    person = Chat(bot, 2014)
+    menu = await person.begin("English")
+    events = await person.tap_data(menu.message_id, "ev")
+    examples = [label for label in events.labels() if "Example:" in label]
+    assert examples, events.labels()
+    assert all(label.startswith("🧪 Example:") for label in examples)
+    card = await person.tap(events, examples[0])
+    assert "Example content: not real information." in card.plain
+    town = await person.tap_data(card.message_id, "m:vannas")
+    assert any(label.startswith("🧪 Example:") for label in town.labels())

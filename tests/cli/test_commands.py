@@ -100,3 +100,35 @@ def test_an_invalid_setting_is_named(env: dict[str, str]) -> None:
     code, _, err = _run(env | {"VAGVISARE_ADMIN_PORT": "eighty"}, "ask", "hej")
     assert code == 2
     assert "VAGVISARE_ADMIN_PORT" in err
+
+
+def test_content_load_leaves_the_examples_out_unless_asked(env: dict[str, str]) -> None:
+    code, out, _ = _run(env, "content", "load")
+    assert code == 0
+    assert "event:" not in out  # every starter event is a made-up example
+    _, with_examples, _ = _run(env | {"VAGVISARE_EXAMPLE_CONTENT": "true"}, "content", "load")
+    assert "event: 5 created" in with_examples
+    _, out, _ = _run(env | {"VAGVISARE_EXAMPLE_CONTENT": "true"}, "content", "load", "--no-examples")
+    assert "event:" not in out  # the flag wins over the setting
+
+
+def test_content_check_passes_the_starter_content_and_names_each_translation_problem(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    code, out, _ = _run(env, "content", "check")
+    assert code == 0, out
+    assert "every published text in all 9 languages" in out
+    repo = tmp_path / "repo"
+    (repo / "articles").mkdir(parents=True)
+    (repo / "articles" / "ny.yaml").write_text(
+        "slug: ny\nkind: faq\nstatus: published\nsource: x\ntranslations:\n"
+        "  sv: {status: source, title: Ny, body: 'Ring 112.'}\n"
+        "  en: {status: reviewed, source_version: 1, title: New, body: 'Call 113.'}\n"
+    )
+    code, _, err = _run(env, "content", "check", "--dir", str(repo))
+    assert code == 1
+    assert "articles/ny.yaml: en: phone numbers missing: 112" in err
+    assert "articles/ny.yaml: ar: no translation" in err
+    code, out, err = _run(env, "content", "check", "--dir", str(repo), "--allow-missing")
+    assert code == 1  # a changed phone number is never only a warning
+    assert "warning: articles/ny.yaml: ar: no translation" in err
