@@ -24,12 +24,13 @@ from dataclasses import dataclass
 
 from translations.languages import EASY_SWEDISH, SOURCE_LANGUAGE
 
-PROFILE_SIZE = 2000  # n-grams kept per language
+PROFILE_SIZE = 1000  # n-grams kept per language
+SAMPLE_CHARS = 40_000  # text per language the profiles are counted from, spread over all its texts (about 0.2 s)
 # Fewer letters than this in a script shared by several languages: too little to tell them apart ("Kiruna").
 MIN_LETTERS = {"Latn": 8, "Arab": 5, "Cyrl": 5}
 # Nats per n-gram by which the best language must beat the next, per script (tuned on tests/data/eval.yaml; see
 # docs/search.md): Swedish, English and Somali differ more than Ukrainian and Russian do.
-MIN_MARGIN = {"Latn": 0.45, "Arab": 0.2, "Cyrl": 0.1}
+MIN_MARGIN = {"Latn": 0.45, "Arab": 0.2, "Cyrl": 0.15}
 
 # The languages that share each script; Ge'ez has one.
 BY_SCRIPT = {"Latn": ("sv", "en", "so"), "Arab": ("ar", "fa"), "Cyrl": ("uk", "ru"), "Ethi": ("ti",)}
@@ -62,14 +63,14 @@ def _letters(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFC", text.lower()) if ch.isalpha())
 
 
-def _grams(text: str) -> Iterable[str]:
-    for word in "".join(ch if ch.isalpha() else " " for ch in unicodedata.normalize("NFC", text.lower())).split():
+def _grams(text: str) -> list[str]:
+    grams: list[str] = []
+    for word in _words(text):
         padded = f" {word} "
-        for size in (1, 2, 3):
-            for start in range(len(padded) - size + 1):
-                gram = padded[start : start + size]
-                if gram != " ":
-                    yield gram
+        size = len(padded)
+        grams += [padded[i : i + 2] for i in range(size - 1)]
+        grams += [padded[i : i + 3] for i in range(size - 2)]
+    return grams
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,9 @@ class Profile:
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Profile:
-        counts = Counter(gram for text in texts for gram in _grams(text))
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(_grams(text))
         kept = counts.most_common(PROFILE_SIZE)
         total = sum(counts.values()) + len(counts) + 1
         return cls({gram: math.log((n + 1) / total) for gram, n in kept}, math.log(1 / total))
@@ -103,7 +106,7 @@ class LanguageDetector:
         for lang, text in texts:
             code = SOURCE_LANGUAGE if lang == EASY_SWEDISH else lang
             by_lang.setdefault(code, []).append(_folded(text, "Arab") if code in BY_SCRIPT["Arab"] else text)
-        return cls({lang: Profile.of(parts) for lang, parts in by_lang.items()})
+        return cls({lang: Profile.of(_sample(parts)) for lang, parts in by_lang.items()})
 
     def detect(self, text: str) -> str | None:
         """Return the language `text` is written in (easy Swedish as "sv"), or None when it cannot be told."""
@@ -143,6 +146,15 @@ class LanguageDetector:
         if len(scored) < 2 or not grams:
             return None, 0.0
         return scored[0][1], (scored[0][0] - scored[1][0]) / len(grams)
+
+
+def _sample(texts: list[str]) -> list[str]:
+    """About SAMPLE_CHARS of `texts`, taken evenly from all of them (every topic, not the first few alphabetically)."""
+    total = sum(len(text) for text in texts)
+    if total <= SAMPLE_CHARS:
+        return texts
+    step = total / SAMPLE_CHARS
+    return texts[:: max(1, round(step))]
 
 
 def _by_letters(letters: str, candidates: tuple[str, ...]) -> str | None:

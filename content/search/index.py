@@ -21,11 +21,12 @@ from dataclasses import dataclass, replace
 import tantivy
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from content.models import Municipality
+from content.models import ArticleKind, Municipality
 from content.repository.articles import PublishedText, list_articles, published_texts
 from content.repository.places import list_municipalities
 from content.repository.records import ContentError, changed_since, content_generation
 from content.search.analysis import COMPOUND_LANGUAGES, analyzer, split_compound, vocabulary
+from content.search.places import Gazetteer
 from content.search.text import normalize
 from translations.detect import LanguageDetector
 from translations.languages import BY_CODE, CODES, SOURCE_LANGUAGE, fallback_chain
@@ -111,6 +112,7 @@ class SearchIndex:
         self._unstemmed = frozenset(code for code in CODES if not BY_CODE[code].stemmer)
         self._known: dict[str, set[str]] = {code: set() for code in COMPOUND_LANGUAGES}
         self._docs_per_lang = 0
+        self._places = Gazetteer()
         self.detector = LanguageDetector({})
         self.generation = -1
         self._lock = asyncio.Lock()
@@ -131,6 +133,8 @@ class SearchIndex:
             texts = await published_texts(session=session, slugs=slugs)
             municipalities = {m.slug: m for m in await list_municipalities(session=session)}
             await asyncio.to_thread(self._apply, texts, municipalities, slugs)
+            if slugs is None:  # each language's profile, from a sample of all its texts; one change barely moves it
+                self.detector = await asyncio.to_thread(LanguageDetector.from_texts, _language_samples(texts))
             self.generation = generation
         return True
 
@@ -159,8 +163,7 @@ class SearchIndex:
             self._known[code] |= vocabulary(swedish, self._analyzers[code], self._plain[code])
         searcher = self._index.searcher()
         self._docs_per_lang = max(1, searcher.num_docs // len(CODES))
-        if slugs is None:  # the languages' profiles are built from everything, and barely move with one change
-            self.detector = LanguageDetector.from_texts(_language_samples(texts))
+        self._places.update(municipalities.values(), self._plain)
 
     def search(self, lang: str, question: str, limit: int = 5) -> list[Hit]:
         """Return the best answers to `question` in `lang`, best first; empty when nothing fits well."""
@@ -191,7 +194,13 @@ class SearchIndex:
         if not groups:
             return [], []
         frequencies = [_matches(searcher, group) for group in groups]
-        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, group) for group in groups])
+        words = self._plain[lang].analyze(normalize(question[:MAX_QUESTION_CHARS]))
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, tantivy.Query.boolean_query([(tantivy.Occur.Should, g) for g in groups])),
+                (tantivy.Occur.Must, self._allowed(self._places.named(lang, words))),
+            ]
+        )
         found = searcher.search(query, limit=pool).hits
         if not found:
             return frequencies, []
@@ -210,6 +219,16 @@ class SearchIndex:
             for (score, _), document in zip(found, documents, strict=True)
         ]
         return frequencies, candidates
+
+    def _allowed(self, towns: set[str]) -> tantivy.Query:
+        """Articles of every kind but a municipality's, and the articles of the municipalities the question names."""
+        others = [
+            (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "kind", kind.value))
+            for kind in ArticleKind
+            if kind != ArticleKind.MUNICIPALITY
+        ]
+        named = [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "municipality", town)) for town in towns]
+        return tantivy.Query.boolean_query(others + named)
 
     def _slugs_matching(
         self, searcher: tantivy.Searcher, group: tantivy.Query, among: tantivy.Query, known: dict[Key, str]
@@ -257,14 +276,13 @@ class SearchIndex:
         return tantivy.Query.disjunction_max_query(options)
 
 
-def _language_samples(texts: list[PublishedText]) -> Iterable[tuple[str, str]]:
+def _language_samples(texts: list[PublishedText]) -> list[tuple[str, str]]:
     """Each language's own words: its translations, and the curated search terms of languages still without one."""
-    for text in texts:
-        yield text.lang, " ".join([text.title, text.summary, text.body, *text.keywords])
+    samples = [(text.lang, " ".join([text.title, text.summary, text.body, *text.keywords])) for text in texts]
     for text in texts:
         if text.lang == SOURCE_LANGUAGE:
-            for code, terms in text.search_terms.items():
-                yield code, " ".join(terms)
+            samples += [(code, " ".join(terms)) for code, terms in text.search_terms.items()]
+    return samples
 
 
 def _key(address: tantivy.DocAddress) -> Key:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import html as html_module
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.render import html, markdown_to_html, split_message
+from bot.render import html, markdown_to_html, rtl_html, split_message
 from bot.routes import MAX_BYTES, deep_link, deep_link_route, parse, route
+from content.files.repository import DEFAULT_ROOT, read_bundle
 from tests.bot.emulator import check_html
 
 
@@ -94,3 +99,29 @@ def test_deep_links_round_trip() -> None:
     assert deep_link_route("l_ar") == ("L", ["ar"])
     for bad in [None, "", "x_umea", "m_", "m_ä", "m_" + "a" * 70, "umea"]:
         assert deep_link_route(bad) is None
+
+
+_ISOLATED = re.compile("\u2068[^\u2069]*\u2069")
+_TAG = re.compile(r"<[^>]+>")
+_STRONG = re.compile(r"[A-Za-zÀ-ɏЀ-ӿ\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def _first_strong(line: str) -> str | None:
+    found = _STRONG.search(_ISOLATED.sub("", html_module.unescape(_TAG.sub("", line))))
+    return found.group(0) if found else None
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_every_line_of_the_arabic_and_persian_content_reads_right_to_left(lang: str) -> None:
+    """Telegram takes each line's direction from its first strong letter; Latin runs are isolated, so it is Arabic."""
+    wrong = []
+    for article in read_bundle(DEFAULT_ROOT).articles:
+        text = article.translations[lang]
+        rendered = "\n".join(
+            [rtl_html(text.title, True), rtl_html(text.summary, True), markdown_to_html(text.body, rtl=True)]
+        )
+        for line in rendered.split("\n"):
+            first = _first_strong(line)
+            if first is not None and not "\u0600" <= first <= "\ufeff":
+                wrong.append(f"{article.slug}: {line[:60]}")
+    assert wrong == []

@@ -1,0 +1,71 @@
+"""Which municipalities a question names: a municipality's articles answer only questions about that municipality.
+
+Each municipality has seven articles (an overview and six sections). Their words are the words of every topic
+("föreningar", "bostad", "sfi"), so without this rule a general question about associations was answered with
+the association sections of three towns instead of the article about associations. A question that names no
+town gets no town's sections; "föreningar i Kiruna" gets Kiruna's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import tantivy
+
+from content.models import Municipality
+from content.search.text import normalize
+
+MIN_FUZZY = 5  # names this long match with one typo ("skelefteå")
+INFLECTION = 2  # letters an inflected name may differ in at its end ("Кируну", "Кируне" for "Кируна")
+
+
+class Gazetteer:
+    """The names of the municipalities, per language, as the search analyses words."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, dict[str, set[str]]] = {}  # language -> name token -> municipality slugs
+
+    def update(self, municipalities: Iterable[Municipality], analyzers: dict[str, tantivy.TextAnalyzer]) -> None:
+        """Learn every municipality's Swedish name, its names in other scripts and its one-word search terms."""
+        names: dict[str, dict[str, set[str]]] = {code: {} for code in analyzers}
+        for town in municipalities:
+            for code, analyzer in analyzers.items():
+                terms = [town.name, *town.names.values(), *town.search_terms.get(code, [])]
+                for term in terms:
+                    tokens = analyzer.analyze(normalize(term))
+                    if len(tokens) == 1:  # "Umeå", "أوميو"; not "комуна Умео", whose first word names no town
+                        names[code].setdefault(tokens[0], set()).add(town.slug)
+        self._names = names
+
+    def named(self, lang: str, words: list[str]) -> set[str]:
+        """Return the slugs of the municipalities that the (analysed, unstemmed) words of a question name."""
+        known = self._names.get(lang, {})
+        found: set[str] = set()
+        for word in words:
+            for name, slugs in known.items():
+                if _same_name(word, name):
+                    found |= slugs
+        return found
+
+
+def _same_name(word: str, name: str) -> bool:
+    if word == name or word == name + "s":  # "Umeås kommun"
+        return True
+    if len(name) < MIN_FUZZY or abs(len(word) - len(name)) > INFLECTION:
+        return False
+    stem = len(name) - INFLECTION
+    if not word.isascii() and word[:stem] == name[:stem] and len(word) >= stem:
+        return True  # Cyrillic, Arabic or Ge'ez inflect names: the same beginning, another ending
+    return _one_edit(word, name)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ by at most one inserted, deleted or changed letter."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :] or (len(a) == len(b) and a[i + 1 :] == b[i + 1 :])
