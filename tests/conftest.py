@@ -65,18 +65,68 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, postgres_template: str | None
+@pytest.fixture(scope="session")
+def starter_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the starter content (examples too), to copy per test: loading takes seconds."""
+    path = tmp_path_factory.mktemp("starter") / "starter.sqlite3"
+    shutil.copy(sqlite_template, path)
+    asyncio.run(_load_starter_content(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_starter_template(postgres_template: str | None) -> Iterator[str | None]:
+    """A PostgreSQL database with the starter content, to copy per test; None where PostgreSQL does not answer."""
+    if postgres_template is None:
+        yield None
+        return
+    name = f"vagvisare_str_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_pg_execute(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
+    asyncio.run(_load_starter_content(_sqlalchemy_url(name)))
+    yield name
+    asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _load_starter_content(url: str) -> None:
+    from content.loading import load_repository
+
+    async with open_database(url) as sessions:
+        await load_repository(sessions, actor="starter-content")
+
+
+@asynccontextmanager
+async def database_copy(
+    kind: str, tmp_path: Path, sqlite_file: Path, postgres_template: str | None
 ) -> AsyncIterator[str]:
-    """The URL of a freshly migrated, empty database of each kind."""
-    if request.param == "sqlite":
-        path = tmp_path / "test.sqlite3"
-        shutil.copy(sqlite_template, path)
+    """The URL of a copy of a template database of `kind` (sqlite or postgresql), removed afterwards."""
+    if kind == "sqlite":
+        path = tmp_path / f"copy-{uuid.uuid4().hex[:6]}.sqlite3"
+        shutil.copy(sqlite_file, path)
         yield f"sqlite+aiosqlite:///{path}"
         return
     async with postgres_copy(postgres_template) as name:
         yield _sqlalchemy_url(name)
+
+
+DATABASE_KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=DATABASE_KINDS)
+async def starter_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, starter_template: Path, postgres_starter_template: str | None
+) -> AsyncIterator[str]:
+    """The URL of a database of each kind holding the starter content, copied from a template."""
+    async with database_copy(request.param, tmp_path, starter_template, postgres_starter_template) as url:
+        yield url
+
+
+@pytest.fixture(params=DATABASE_KINDS)
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, postgres_template: str | None
+) -> AsyncIterator[str]:
+    """The URL of a freshly migrated, empty database of each kind."""
+    async with database_copy(request.param, tmp_path, sqlite_template, postgres_template) as url:
+        yield url
 
 
 @asynccontextmanager

@@ -33,7 +33,10 @@ async def test_run_sets_up_an_empty_data_directory_and_serves_the_admin(
     service = asyncio.create_task(serve(settings, stop))
     base = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
-        for _ in range(200):
+        # Until it answers: a first start loads the starter content (seconds on a busy machine), or it fails.
+        deadline = asyncio.get_running_loop().time() + 300  # only against a hang
+        while asyncio.get_running_loop().time() < deadline:
+            assert not service.done(), service.exception()
             try:
                 async with client.get(f"{base}/healthz") as response:
                     health = await response.json()

@@ -7,12 +7,12 @@ article is translated.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from content.files.fidelity import differences
 from content.files.repository import Bundle
-from content.files.schema import ArticleFile, EventFile
+from content.files.schema import ArticleFile, EventFile, EventTranslationFile, TranslationFile
 from content.models import PublicationStatus
 from translations.languages import BY_CODE, CODES, EASY_SWEDISH, SOURCE_LANGUAGE
 
@@ -71,52 +71,45 @@ def check_article(
     article: ArticleFile, markdown: MarkdownCheck | None = None, *, where: str = ""
 ) -> list[TranslationProblem]:
     """Check one article's translations against its Swedish source."""
-    where = where or article.slug
-    source = article.translations[SOURCE_LANGUAGE]
-    source_text = "\n\n".join((source.title, source.summary, source.body))
-    problems = _markdown(where, SOURCE_LANGUAGE, source.body, markdown)
-    for lang in TARGETS:
-        text = article.translations.get(lang)
-        if text is None:
-            problems.append(TranslationProblem(where, lang, "no translation", True))
-            continue
-        if (text.source_version or 0) < article.version:
-            problems.append(
-                TranslationProblem(
-                    where, lang, f"made from source version {text.source_version}, now {article.version}", True
-                )
-            )
-        translated = "\n\n".join((text.title, text.summary, text.body))
-        for difference in differences(source_text, translated, same_lists=lang != EASY_SWEDISH):
-            problems.append(TranslationProblem(where, lang, difference))
-        if source.summary and not text.summary:
-            problems.append(TranslationProblem(where, lang, "the summary is missing"))
-        if source.body.strip() and not text.body.strip():
-            problems.append(TranslationProblem(where, lang, "the text is missing"))
-        problems += _markdown(where, lang, text.body, markdown)
-    return problems
+    fields = ("title", "summary", "body")
+    return _check(where or article.slug, article.version, article.translations, fields, markdown)
 
 
 def check_event(event: EventFile, markdown: MarkdownCheck | None = None) -> list[TranslationProblem]:
     """Check one event's translations against its Swedish source."""
-    where = f"events.yaml: {event.slug}"
-    source = event.translations[SOURCE_LANGUAGE]
+    return _check(f"events.yaml: {event.slug}", event.version, event.translations, ("title", "body"), markdown)
+
+
+def _check(
+    where: str,
+    version: int,
+    translations: Mapping[str, TranslationFile | EventTranslationFile],
+    fields: tuple[str, ...],
+    markdown: MarkdownCheck | None,
+) -> list[TranslationProblem]:
+    source = translations[SOURCE_LANGUAGE]
+    source_text = "\n\n".join(getattr(source, field) for field in fields)
     problems = _markdown(where, SOURCE_LANGUAGE, source.body, markdown)
     for lang in TARGETS:
-        text = event.translations.get(lang)
+        text = translations.get(lang)
         if text is None:
             problems.append(TranslationProblem(where, lang, "no translation", True))
             continue
-        if (text.source_version or 0) < event.version:
-            problems.append(
-                TranslationProblem(
-                    where, lang, f"made from source version {text.source_version}, now {event.version}", True
-                )
-            )
-        pairs = ("\n\n".join((source.title, source.body)), "\n\n".join((text.title, text.body)))
-        problems += [TranslationProblem(where, lang, found) for found in differences(*pairs)]
+        problems += _outdated(where, lang, text.source_version, version)
+        translated = "\n\n".join(getattr(text, field) for field in fields)
+        for difference in differences(source_text, translated, same_lists=lang != EASY_SWEDISH):
+            problems.append(TranslationProblem(where, lang, difference))
+        for field in fields[1:]:
+            if getattr(source, field).strip() and not getattr(text, field).strip():
+                problems.append(TranslationProblem(where, lang, f"the {field} is missing"))
         problems += _markdown(where, lang, text.body, markdown)
     return problems
+
+
+def _outdated(where: str, lang: str, made_from: int | None, version: int) -> list[TranslationProblem]:
+    if (made_from or 0) >= version:
+        return []
+    return [TranslationProblem(where, lang, f"made from source version {made_from}, now {version}", True)]
 
 
 def _markdown(where: str, lang: str, body: str, markdown: MarkdownCheck | None) -> list[TranslationProblem]:

@@ -178,6 +178,12 @@ class PublishedText:
     search_terms: dict[str, list[str]]  # the article's curated search words per language
 
 
+async def published_slugs(*, session: AsyncSession) -> list[str]:
+    """Return the slugs of every published article, in order."""
+    query = select(Article.slug).where(Article.status == PublicationStatus.PUBLISHED).order_by(col(Article.slug))
+    return list((await session.exec(query)).all())
+
+
 async def published_texts(*, session: AsyncSession, slugs: list[str] | None = None) -> list[PublishedText]:
     """Return every translation of published articles (optionally only of `slugs`).
 

@@ -22,7 +22,7 @@ import tantivy
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import ArticleKind, Municipality
-from content.repository.articles import PublishedText, list_articles, published_texts
+from content.repository.articles import PublishedText, list_articles, published_slugs, published_texts
 from content.repository.places import list_municipalities
 from content.repository.records import ContentError, changed_since, content_generation
 from content.search.analysis import COMPOUND_LANGUAGES, analyzer, split_compound, vocabulary
@@ -44,6 +44,7 @@ FUZZY_FROM = 5  # shorter words tolerate no typo: "vann" must not find "Vännäs
 FUZZY_TWO_FROM = 9  # words this long tolerate two
 PREFIX_FROM = 6  # words this long match by their beginning in languages without a stemmer
 MIN_RELATIVE_SCORE = 0.35  # answers scoring below this share of the best one are noise
+BUILD_CHUNK = 10  # articles read and indexed together when the index is first built
 # A step-by-step path retells other articles in short; a question is answered by the article that explains it,
 # and the path is one tap away in the menu ("My path").
 UNSEARCHED_KINDS = frozenset({"path"})
@@ -125,40 +126,59 @@ class SearchIndex:
         async with self._lock:
             if generation == self.generation:
                 return False
+            municipalities = {m.slug: m for m in await list_municipalities(session=session)}
             if self.generation < 0:
-                slugs = None
+                await self._build(session, municipalities)
             else:
                 changed = await changed_since(session=session, generation=self.generation)
                 slugs = await _affected_articles(session, changed)
-            texts = await published_texts(session=session, slugs=slugs)
-            municipalities = {m.slug: m for m in await list_municipalities(session=session)}
-            await asyncio.to_thread(self._apply, texts, municipalities, slugs)
-            if slugs is None:  # each language's profile, from a sample of all its texts; one change barely moves it
-                self.detector = await asyncio.to_thread(LanguageDetector.from_texts, _language_samples(texts))
+                texts = await published_texts(session=session, slugs=slugs)
+                await asyncio.to_thread(self._apply, texts, municipalities, slugs)
             self.generation = generation
         return True
+
+    async def _build(self, session: AsyncSession, municipalities: dict[str, Municipality]) -> None:
+        """Index every published article, a few at a time, and each language's profile from a sample of its texts.
+
+        Reading all 1,800 texts at once left about 5 MB of the server's heap behind for good (freed, but too
+        scattered for the allocator to give back); ten articles at a time leaves little.
+        """
+        slugs = await published_slugs(session=session)
+        documents: list[tantivy.Document] = []
+        samples: list[tuple[str, str]] = []
+        swedish: list[str] = []
+        for start in range(0, len(slugs), BUILD_CHUNK):
+            texts = await published_texts(session=session, slugs=slugs[start : start + BUILD_CHUNK])
+            documents += _all_documents(texts, municipalities)
+            samples += _language_samples(texts)
+            swedish += _swedish(texts)
+        await asyncio.to_thread(self._write, documents, swedish, municipalities, None)
+        self.detector = await asyncio.to_thread(LanguageDetector.from_texts, samples)
 
     def _apply(
         self, texts: list[PublishedText], municipalities: dict[str, Municipality], slugs: list[str] | None
     ) -> None:
-        by_article: dict[str, dict[str, PublishedText]] = defaultdict(dict)
-        for text in texts:
-            by_article[text.slug][text.lang] = text
+        self._write(_all_documents(texts, municipalities), _swedish(texts), municipalities, slugs)
+
+    def _write(
+        self,
+        documents: list[tantivy.Document],
+        swedish: list[str],
+        municipalities: dict[str, Municipality],
+        slugs: list[str] | None,
+    ) -> None:
+        """Replace the documents of `slugs` (None: all) with `documents`, then learn the Swedish vocabulary."""
         writer = self._index.writer(heap_size=15_000_000, num_threads=1)
         if slugs is None:
             writer.delete_all_documents()
         else:
             for slug in slugs:
                 writer.delete_documents_by_term("slug", slug)
-        for translations in by_article.values():
-            if next(iter(translations.values())).kind in UNSEARCHED_KINDS:
-                continue
-            for document in _documents(translations, municipalities):
-                writer.add_document(document)
+        for document in documents:
+            writer.add_document(document)
         writer.commit()
         writer.wait_merging_threads()
         self._index.reload()
-        swedish = [" ".join([t.title, t.summary, t.body, *t.keywords]) for t in texts if t.lang == SOURCE_LANGUAGE]
         for code in COMPOUND_LANGUAGES:
             self._known[code] |= vocabulary(swedish, self._analyzers[code], self._plain[code])
         searcher = self._index.searcher()
@@ -274,6 +294,22 @@ class SearchIndex:
                 prefix = tantivy.Query.fuzzy_term_query(self._schema, field, stem, distance=0, prefix=True)
                 options.append(tantivy.Query.boost_query(prefix, boost))
         return tantivy.Query.disjunction_max_query(options)
+
+
+def _all_documents(texts: list[PublishedText], municipalities: dict[str, Municipality]) -> list[tantivy.Document]:
+    by_article: dict[str, dict[str, PublishedText]] = defaultdict(dict)
+    for text in texts:
+        by_article[text.slug][text.lang] = text
+    return [
+        document
+        for translations in by_article.values()
+        if next(iter(translations.values())).kind not in UNSEARCHED_KINDS
+        for document in _documents(translations, municipalities)
+    ]
+
+
+def _swedish(texts: list[PublishedText]) -> list[str]:
+    return [" ".join([t.title, t.summary, t.body, *t.keywords]) for t in texts if t.lang == SOURCE_LANGUAGE]
 
 
 def _language_samples(texts: list[PublishedText]) -> list[tuple[str, str]]:

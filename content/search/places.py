@@ -24,6 +24,8 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self._names: dict[str, dict[str, set[str]]] = {}  # language -> name token -> municipality slugs
+        # language -> the names' first two letters -> those names: a typo or an ending seldom changes the start
+        self._starts: dict[str, dict[str, list[tuple[str, set[str]]]]] = {}
 
     def update(self, municipalities: Iterable[Municipality], analyzers: dict[str, tantivy.TextAnalyzer]) -> None:
         """Learn every municipality's Swedish name, its names in other scripts and its one-word search terms."""
@@ -36,13 +38,20 @@ class Gazetteer:
                     if len(tokens) == 1:  # "Umeå", "أوميو"; not "комуна Умео", whose first word names no town
                         names[code].setdefault(tokens[0], set()).add(town.slug)
         self._names = names
+        self._starts = {code: {} for code in names}
+        for code, known in names.items():
+            for name, slugs in known.items():
+                self._starts[code].setdefault(name[:2], []).append((name, slugs))
 
     def named(self, lang: str, words: list[str]) -> set[str]:
         """Return the slugs of the municipalities that the (analysed, unstemmed) words of a question name."""
-        known = self._names.get(lang, {})
+        known, starts = self._names.get(lang, {}), self._starts.get(lang, {})
         found: set[str] = set()
         for word in words:
-            for name, slugs in known.items():
+            if word in known:
+                found |= known[word]
+                continue
+            for name, slugs in starts.get(word[:2], ()):
                 if _same_name(word, name):
                     found |= slugs
         return found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
 import shutil
@@ -24,7 +23,6 @@ from admin.passwords import hash_password
 from bot.channels.web import API_PATH, add_web_channel
 from bot.conversation import Conversation
 from content.db import open_database
-from content.loading import load_repository
 from content.models import Role
 from content.repository.accounts import create_account
 from content.search.index import SearchIndex
@@ -34,20 +32,6 @@ from vagvisare.settings import Settings
 
 PASSWORD = "correct horse battery staple"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture(scope="session")
-def starter_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file with the starter content, to copy per test (loading takes a second or two)."""
-    path = tmp_path_factory.mktemp("starter") / "starter.sqlite3"
-    shutil.copy(sqlite_template, path)
-
-    async def load() -> None:
-        async with open_database(f"sqlite+aiosqlite:///{path}") as sessions:
-            await load_repository(sessions, actor="starter-content")
-
-    asyncio.run(load())
-    return path
 
 
 @pytest.fixture

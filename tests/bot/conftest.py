@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,10 +21,10 @@ from bot.conversation import Conversation
 from bot.outbox.lock import ProcessLock
 from bot.outbox.messages import Messages
 from bot.outbox.sender import Sender
-from content.loading import load_repository
 from content.search.index import SearchIndex
 from content.services import ContentServices
 from tests.bot.emulator import TOKEN, BotAPIEmulator, Sent
+from tests.conftest import DATABASE_KINDS, database_copy
 
 
 @pytest.fixture
@@ -39,9 +40,17 @@ async def emulator() -> AsyncIterator[tuple[BotAPIEmulator, str]]:
     await runner.cleanup()
 
 
+@pytest.fixture(params=DATABASE_KINDS)
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, starter_template: Path, postgres_starter_template: str | None
+) -> AsyncIterator[str]:
+    """The bot's tests run over the starter content: a copy of a loaded template, not a load per test."""
+    async with database_copy(request.param, tmp_path, starter_template, postgres_starter_template) as url:
+        yield url
+
+
 @pytest.fixture
 async def services(sessions: async_sessionmaker[AsyncSession]) -> ContentServices:
-    await load_repository(sessions)
     return ContentServices(sessions=sessions, search=SearchIndex())
 
 

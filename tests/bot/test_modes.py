@@ -26,13 +26,15 @@ async def _running(settings: Settings) -> tuple[asyncio.Task[None], asyncio.Even
     stop = asyncio.Event()
     task = asyncio.create_task(serve(settings, stop))
     async with aiohttp.ClientSession() as client:
-        for _ in range(200):
+        # Until it answers: a first start loads the starter content (seconds on a busy machine), or it fails.
+        deadline = asyncio.get_running_loop().time() + 300  # only against a hang
+        while not task.done() and asyncio.get_running_loop().time() < deadline:
             try:
                 async with client.get(f"http://127.0.0.1:{settings.admin_port}/healthz"):
                     return task, stop
             except aiohttp.ClientConnectionError:
                 await asyncio.sleep(0.05)
-    raise AssertionError("the service did not start")
+    raise AssertionError(f"the service did not start: {task.exception()}")
 
 
 async def test_run_with_a_token_answers_people_by_long_polling(

@@ -1,24 +1,18 @@
-"""In a real browser: Arabic and Persian read right to left in "Try the bot" and in the admin's Telegram preview."""
+"""In a real browser: Arabic and Persian read right to left in "Try the bot" and in the admin's Telegram preview.
+
+The admin is served as `vagvisare run` serves it, with the bot's web channel (tests.admin.conftest.admin_url).
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from aiohttp import web
 from playwright.async_api import Page, expect
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from admin.access import ALL_ROLES, Access, declare
-from admin.app import create_app
-from bot.channels.web import API_PATH, add_web_channel
-from bot.conversation import Conversation
 from content.models import Role
-from content.services import ContentServices
 from tests.admin.browser.conftest import screenshot
 from tests.admin.browser.test_login import add_account, log_in
-from vagvisare.settings import Settings
 
 # Is the first Arabic-script letter of this element laid out near its right edge (as right-to-left text starts)?
 RIGHT_ALIGNED = """(node) => {
@@ -33,19 +27,6 @@ RIGHT_ALIGNED = """(node) => {
   const box = node.getBoundingClientRect();
   return box.right - first.right < box.width / 4;
 }"""
-
-
-@pytest.fixture
-async def admin_url(admin_settings: Settings, admin_services: ContentServices) -> AsyncIterator[str]:
-    app = create_app(admin_settings, admin_services)
-    add_web_channel(app, Conversation(admin_services))
-    declare(app, API_PATH, Access(roles=ALL_ROLES))
-    runner = web.AppRunner(app, handler_cancellation=True)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    await runner.cleanup()
 
 
 async def test_try_the_bot_shows_an_arabic_conversation_right_to_left(
