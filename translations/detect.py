@@ -16,7 +16,6 @@ with easy Swedish. Short or mixed text ("Kiruna", "sfi?") gets no answer rather 
 
 from __future__ import annotations
 
-import functools
 import math
 import unicodedata
 from collections import Counter
@@ -107,7 +106,7 @@ class LanguageDetector:
         for lang, text in texts:
             code = SOURCE_LANGUAGE if lang == EASY_SWEDISH else lang
             by_lang.setdefault(code, []).append(_folded(text, "Arab") if code in BY_SCRIPT["Arab"] else text)
-        return cls({lang: _profile("\n".join(_sample(parts))) for lang, parts in by_lang.items()})
+        return cls({lang: Profile.of(_sample(parts)) for lang, parts in by_lang.items()})
 
     def detect(self, text: str) -> str | None:
         """Return the language `text` is written in (easy Swedish as "sv"), or None when it cannot be told."""
@@ -147,13 +146,6 @@ class LanguageDetector:
         if len(scored) < 2 or not grams:
             return None, 0.0
         return scored[0][1], (scored[0][0] - scored[1][0]) / len(grams)
-
-
-@functools.lru_cache(maxsize=16)
-def _profile(sample: str) -> Profile:
-    """A language's profile from its sample; the same text (a process rebuilding its index, or the test suite
-    building one per test over the same starter content) is counted once."""
-    return Profile.of([sample])
 
 
 def _sample(texts: list[str]) -> list[str]:
