@@ -36,14 +36,16 @@ MAX_TERMS = 12
 TITLE_BOOST = 2.5
 FUZZY_BOOST = 0.8
 # When is a document an answer? Tuned on tests/data/eval.yaml (see docs/search.md): it must contain words carrying
-# at least MIN_COVERAGE of the question's idf weight, and reach a BM25 score of MIN_SCORE times the highest idf
+# at least MIN_COVERAGE of the question's idf weight (BODY_ONLY_COVERAGE when none of them is in its title, keywords
+# or search terms: it only mentions them), and reach a BM25 score of MIN_SCORE times the highest idf
 # (ln(1 + documents)), since BM25 scores grow with the size of the collection.
-MIN_COVERAGE = 0.15
-MIN_SCORE = 0.5
+MIN_COVERAGE = 0.12
+MIN_SCORE = 0.7
 FUZZY_FROM = 5  # shorter words tolerate no typo: "vann" must not find "Vännäs"
 FUZZY_TWO_FROM = 9  # words this long tolerate two
 PREFIX_FROM = 6  # words this long match by their beginning in languages without a stemmer
 MIN_RELATIVE_SCORE = 0.35  # answers scoring below this share of the best one are noise
+BODY_ONLY_COVERAGE = 0.25
 BUILD_CHUNK = 10  # articles read and indexed together when the index is first built
 # A step-by-step path retells other articles in short; a question is answered by the article that explains it,
 # and the path is one tap away in the menu ("My path").
@@ -80,6 +82,7 @@ class Candidate:
 
     hit: Hit
     matched: list[bool]  # per word of the question: does this document contain it?
+    titled: bool = False  # is a word of the question (not a town's name) in its title, keywords or search terms?
 
 
 def _field(kind: str, lang: str) -> str:
@@ -194,7 +197,8 @@ class SearchIndex:
         for candidate in candidates:
             covered = sum(w for w, found in zip(weights, candidate.matched, strict=True) if found)
             coverage = covered / sum(weights)
-            if coverage >= MIN_COVERAGE and candidate.hit.score >= least:
+            enough = MIN_COVERAGE if candidate.titled else BODY_ONLY_COVERAGE
+            if coverage >= enough and candidate.hit.score >= least:
                 hits.append(replace(candidate.hit, score=candidate.hit.score * coverage))
         hits.sort(key=lambda hit: -hit.score)
         if hits:
@@ -210,7 +214,7 @@ class SearchIndex:
         if lang not in self._analyzers:
             raise KeyError(f"unknown language {lang!r}")
         searcher = self._index.searcher()
-        groups = self._query_groups(searcher, lang, question)
+        groups, stems = self._query_groups(searcher, lang, question)
         if not groups:
             return [], []
         frequencies = [_matches(searcher, group) for group in groups]
@@ -234,8 +238,20 @@ class SearchIndex:
             self._slugs_matching(searcher, group, among, slugs) if frequency else set()
             for group, frequency in zip(groups, frequencies, strict=True)
         ]
+        # Which candidates have a word of the question (not a town's name) in their title, keywords or search terms:
+        # those are about it; an article that only mentions the words in its text must cover more of them.
+        title = _field("title", lang)
+        titled: set[str] = set()
+        for stem, word in stems:
+            if not self._places.named(lang, [word]):
+                in_title = tantivy.Query.term_query(self._schema, title, stem)
+                titled |= self._slugs_matching(searcher, in_title, among, slugs)
         candidates = [
-            Candidate(_hit(document, score), [document["slug"][0] in each for each in matched_slugs])
+            Candidate(
+                _hit(document, score),
+                [document["slug"][0] in each for each in matched_slugs],
+                titled=document["slug"][0] in titled,
+            )
             for (score, _), document in zip(found, documents, strict=True)
         ]
         return frequencies, candidates
@@ -258,14 +274,19 @@ class SearchIndex:
         hits = searcher.search(both, limit=len(known) * len(CODES)).hits
         return {known.get(_key(address)) or searcher.doc(address)["slug"][0] for _, address in hits}
 
-    def _query_groups(self, searcher: tantivy.Searcher, lang: str, question: str) -> list[tantivy.Query]:
-        """Return one query per word of the question; an unknown compound matches by its known parts."""
+    def _query_groups(
+        self, searcher: tantivy.Searcher, lang: str, question: str
+    ) -> tuple[list[tantivy.Query], list[tuple[str, str]]]:
+        """Return one query per word of the question, and each word's (stem, word); an unknown compound matches by
+        its known parts."""
         words = list(dict.fromkeys(self._plain[lang].analyze(normalize(question[:MAX_QUESTION_CHARS]))))
         groups = []
+        used: list[tuple[str, str]] = []
         for word in words[:MAX_TERMS]:
             stems = self._analyzers[lang].analyze(word)
             if not stems:
                 continue
+            used.append((stems[0], word))
             whole = self._term_query(lang, stems[0])
             parts = split_compound(word, self._known[lang]) if lang in self._known else []
             part_stems = [stem for part in parts for stem in self._analyzers[lang].analyze(part)]
@@ -274,7 +295,7 @@ class SearchIndex:
                 continue
             both = [(tantivy.Occur.Should, self._term_query(lang, stem)) for stem in part_stems]
             groups.append(tantivy.Query.boolean_query(both))
-        return groups
+        return groups, used
 
     def _term_query(self, lang: str, term: str) -> tantivy.Query:
         title, body = _field("title", lang), _field("body", lang)
