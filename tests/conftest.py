@@ -112,15 +112,6 @@ DATABASE_KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgre
 
 
 @pytest.fixture(params=DATABASE_KINDS)
-async def starter_database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, starter_template: Path, postgres_starter_template: str | None
-) -> AsyncIterator[str]:
-    """The URL of a database of each kind holding the starter content, copied from a template."""
-    async with database_copy(request.param, tmp_path, starter_template, postgres_starter_template) as url:
-        yield url
-
-
-@pytest.fixture(params=DATABASE_KINDS)
 async def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, postgres_template: str | None
 ) -> AsyncIterator[str]:

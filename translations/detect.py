@@ -133,20 +133,6 @@ class LanguageDetector:
         (best, lang), (second, _) = scored[0], scored[1]
         return lang if (best - second) / len(grams) >= margin else None
 
-    def margins(self, text: str) -> tuple[str | None, float]:
-        """The n-gram stage's best language and its margin over the next, for tuning (`vagvisare eval`)."""
-        script, _ = _main_script(text)
-        if script is None or len(BY_SCRIPT[script]) == 1:
-            return script and BY_SCRIPT[script][0], math.inf
-        grams = list(_grams(_in_script(text, script)))
-        scored = sorted(
-            ((profile.score(grams), lang) for lang, profile in self._profiles.items() if lang in BY_SCRIPT[script]),
-            reverse=True,
-        )
-        if len(scored) < 2 or not grams:
-            return None, 0.0
-        return scored[0][1], (scored[0][0] - scored[1][0]) / len(grams)
-
 
 def _sample(texts: list[str]) -> list[str]:
     """About SAMPLE_CHARS of `texts`, taken evenly from all of them (every topic, not the first few alphabetically)."""

@@ -8,6 +8,7 @@ from bot.reply import Button, Reply
 from bot.routes import route
 from bot.screens.articles import article, article_list
 from bot.screens.common import example_label, nav, stale, town_name
+from bot.screens.home import SITUATIONS
 from content.models import ArticleKind, Situation
 from content.repository.occupations import get_occupation_file, list_occupations
 from content.repository.places import list_municipalities, list_regions
@@ -80,14 +81,15 @@ async def introduction(ctx: Context) -> Reply:
     return Reply(listing.text, buttons)
 
 
-# Each situation's step-by-step plan ("my path"), an article of kind path.
+# Each situation's step-by-step plan ("my path"), an article of kind path; labelled as the situation question is.
 PATHS = {
-    Situation.ASYLUM: ("min-vag-asyl", N_("I am seeking asylum")),
-    Situation.PERMIT: ("min-vag-uppehallstillstand", N_("I have a residence permit")),
-    Situation.PROTECTION: ("min-vag-tillfalligt-skydd", N_("I have temporary protection (Ukraine)")),
-    Situation.QUOTA: ("min-vag-kvotflykting", N_("I came as a quota refugee")),
-    Situation.FAMILY: ("min-vag-anhorig", N_("I am moving to family in Sweden")),
+    Situation.ASYLUM: "min-vag-asyl",
+    Situation.PERMIT: "min-vag-uppehallstillstand",
+    Situation.PROTECTION: "min-vag-tillfalligt-skydd",
+    Situation.QUOTA: "min-vag-kvotflykting",
+    Situation.FAMILY: "min-vag-anhorig",
 }
+SITUATION_LABELS = {situation: label for situation, label in SITUATIONS.values()}
 
 
 async def path(ctx: Context, which: str = "") -> Reply:
@@ -99,7 +101,7 @@ async def path(ctx: Context, which: str = "") -> Reply:
         situation = Situation(ctx.user.situation)
     if situation is None:
         return path_choice(ctx)
-    plan = await article(ctx, PATHS[situation][0])
+    plan = await article(ctx, PATHS[situation])
     buttons = [row for row in plan.buttons if not _is_nav(ctx, row)]
     buttons.append([Button("🧭 " + ctx._("Another situation"), route("paths"))])
     buttons.append(nav(ctx, "intro"))
@@ -108,7 +110,7 @@ async def path(ctx: Context, which: str = "") -> Reply:
 
 def path_choice(ctx: Context) -> Reply:
     """Which situation's plan to show."""
-    buttons = [[Button(ctx._(label), route("path", situation.value))] for situation, (_, label) in PATHS.items()]
+    buttons = [[Button(ctx._(SITUATION_LABELS[situation]), route("path", situation.value))] for situation in PATHS]
     if not ctx.user.situation:
         buttons.append([Button(ctx._("Tell the bot your situation"), route("sit", "0"))])
     buttons.append(nav(ctx, "intro"))

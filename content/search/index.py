@@ -218,11 +218,11 @@ class SearchIndex:
         if not groups:
             return [], []
         frequencies = [_matches(searcher, group) for group in groups]
-        words = self._plain[lang].analyze(normalize(question[:MAX_QUESTION_CHARS]))
+        towns = [self._places.named(lang, [word]) for _, word in stems]  # per word: the towns it names
         query = tantivy.Query.boolean_query(
             [
                 (tantivy.Occur.Must, tantivy.Query.boolean_query([(tantivy.Occur.Should, g) for g in groups])),
-                (tantivy.Occur.Must, self._allowed(self._places.named(lang, words))),
+                (tantivy.Occur.Must, self._allowed(set().union(*towns))),
             ]
         )
         found = searcher.search(query, limit=pool).hits
@@ -242,8 +242,8 @@ class SearchIndex:
         # those are about it; an article that only mentions the words in its text must cover more of them.
         title = _field("title", lang)
         titled: set[str] = set()
-        for stem, word in stems:
-            if not self._places.named(lang, [word]):
+        for (stem, _), named in zip(stems, towns, strict=True):
+            if not named:
                 in_title = tantivy.Query.term_query(self._schema, title, stem)
                 titled |= self._slugs_matching(searcher, in_title, among, slugs)
         candidates = [
