@@ -18,6 +18,7 @@ from content.files.repository import (
     write_files,
 )
 from content.models import Article
+from content.repository.records import ContentError
 
 
 async def load_repository(
@@ -39,9 +40,20 @@ async def load_repository(
 
 
 async def export_repository(sessions: async_sessionmaker[AsyncSession], *, root: Path) -> list[Path]:
-    """Write the database's content under `root` in the repository format."""
+    """Write the database's content under `root` in the repository format.
+
+    A database without articles is refused when `root` holds article files: exporting it would delete them all
+    (an export to the wrong database, or before `vagvisare content load`).
+    """
     async with sessions() as session:
         files = await export_files(session=session)
+    existing = sorted((root / "articles").glob("*.yaml"))
+    if existing and not any(name.startswith("articles/") for name in files):
+        raise ContentError(
+            f"The database holds no articles; exporting it would delete the {len(existing)} article files in "
+            f"{root}. Nothing was written. Check VAGVISARE_DATABASE_URL, or load the content first "
+            "(vagvisare content load)."
+        )
     return write_files(root, files)
 
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NEEDED = {
     "admin": ["templates", "static"],
     "translations": ["locale"],
-    "content": ["data"],
+    "content": ["data", "search"],
     "migrations": ["versions"],
 }
 

@@ -18,6 +18,7 @@ from content.db import downgrade, migrate, open_database
 from content.files.repository import DEFAULT_ROOT
 from content.files.yaml_io import ContentFileError
 from content.loading import export_repository, load_repository
+from content.repository.records import ContentError
 from content.search.evaluation import (
     DEFAULT_EVAL_FILE,
     UNDECIDED,
@@ -185,7 +186,12 @@ def content_export(
         async with open_database(settings.effective_database_url) as sessions:
             return len(await export_repository(sessions, root=directory))
 
-    typer.echo(f"Wrote {asyncio.run(go())} files to {directory}.")
+    try:
+        written = asyncio.run(go())
+    except ContentError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"Wrote {written} files to {directory}.")
 
 
 @content_app.command("check")

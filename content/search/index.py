@@ -27,6 +27,7 @@ from content.repository.places import list_municipalities
 from content.repository.records import ContentError, changed_since, content_generation
 from content.search.analysis import COMPOUND_LANGUAGES, analyzer, split_compound, vocabulary
 from content.search.places import Gazetteer
+from content.search.scope import ScopeModel, off_topic_messages
 from content.search.text import normalize
 from translations.detect import LanguageDetector
 from translations.languages import BY_CODE, CODES, SOURCE_LANGUAGE, fallback_chain
@@ -36,16 +37,22 @@ MAX_TERMS = 12
 TITLE_BOOST = 2.5
 FUZZY_BOOST = 0.8
 # When is a document an answer? Tuned on tests/data/eval.yaml (see docs/search.md): it must contain words carrying
-# at least MIN_COVERAGE of the question's idf weight (BODY_ONLY_COVERAGE when none of them is in its title, keywords
-# or search terms: it only mentions them), and reach a BM25 score of MIN_SCORE times the highest idf
-# (ln(1 + documents)), since BM25 scores grow with the size of the collection.
+# at least MIN_COVERAGE of the question's idf weight; be about the question (words carrying MIN_TITLE_COVERAGE of
+# the weight in its title, keywords or search terms) or contain BODY_ONLY_COVERAGE of it; and reach a BM25 score
+# of MIN_SCORE times the highest idf (ln(1 + documents)), since BM25 scores grow with the size of the collection.
 MIN_COVERAGE = 0.12
+MIN_TITLE_COVERAGE = 0.1
 MIN_SCORE = 0.7
 FUZZY_FROM = 5  # shorter words tolerate no typo: "vann" must not find "Vännäs"
 FUZZY_TWO_FROM = 9  # words this long tolerate two
 PREFIX_FROM = 6  # words this long match by their beginning in languages without a stemmer
 MIN_RELATIVE_SCORE = 0.35  # answers scoring below this share of the best one are noise
 BODY_ONLY_COVERAGE = 0.25
+# A question that looks off-topic (`scope.py`: log odds above OFF_TOPIC_LOG_ODDS) needs a stronger answer: one whose
+# title covers DOUBTFUL_TITLE_COVERAGE of its weight, or whose text covers DOUBTFUL_COVERAGE.
+OFF_TOPIC_LOG_ODDS = 3.0
+DOUBTFUL_TITLE_COVERAGE = 0.2
+DOUBTFUL_COVERAGE = 0.4
 BUILD_CHUNK = 10  # articles read and indexed together when the index is first built
 # A step-by-step path retells other articles in short; a question is answered by the article that explains it,
 # and the path is one tap away in the menu ("My path").
@@ -82,7 +89,7 @@ class Candidate:
 
     hit: Hit
     matched: list[bool]  # per word of the question: does this document contain it?
-    titled: bool = False  # is a word of the question (not a town's name) in its title, keywords or search terms?
+    titled: list[bool]  # per word (a town's name aside): is it in the title, keywords or search terms?
 
 
 def _field(kind: str, lang: str) -> str:
@@ -117,6 +124,7 @@ class SearchIndex:
         self._known: dict[str, set[str]] = {code: set() for code in COMPOUND_LANGUAGES}
         self._docs_per_lang = 0
         self._places = Gazetteer()
+        self._scope = ScopeModel({})
         self.detector = LanguageDetector({})
         self.generation = -1
         self._lock = asyncio.Lock()
@@ -150,13 +158,16 @@ class SearchIndex:
         documents: list[tantivy.Document] = []
         samples: list[tuple[str, str]] = []
         swedish: list[str] = []
+        about: list[tuple[str, str]] = []
         for start in range(0, len(slugs), BUILD_CHUNK):
             texts = await published_texts(session=session, slugs=slugs[start : start + BUILD_CHUNK])
             documents += _all_documents(texts, municipalities)
             samples += _language_samples(texts)
             swedish += _swedish(texts)
+            about += _about(texts)
         await asyncio.to_thread(self._write, documents, swedish, municipalities, None)
         self.detector = await asyncio.to_thread(LanguageDetector.from_texts, samples)
+        self._scope = await asyncio.to_thread(ScopeModel.train, about, off_topic_messages(), self.features)
 
     def _apply(
         self, texts: list[PublishedText], municipalities: dict[str, Municipality], slugs: list[str] | None
@@ -190,44 +201,55 @@ class SearchIndex:
 
     def search(self, lang: str, question: str, limit: int = 5) -> list[Hit]:
         """Return the best answers to `question` in `lang`, best first; empty when nothing fits well."""
-        frequencies, candidates = self.candidates(lang, question, pool=max(limit * 3, 15))
-        weights = [self.weight(frequency) for frequency in frequencies]
+        weights, _, candidates = self.candidates(lang, question, pool=max(limit * 3, 15))
         hits = []
         least = MIN_SCORE * math.log(1 + self._docs_per_lang)
+        total = sum(weights)
+        doubtful = self.off_topic_odds(lang, question) > OFF_TOPIC_LOG_ODDS
+        title_enough, text_enough = (
+            (DOUBTFUL_TITLE_COVERAGE, DOUBTFUL_COVERAGE) if doubtful else (MIN_TITLE_COVERAGE, BODY_ONLY_COVERAGE)
+        )
         for candidate in candidates:
-            covered = sum(w for w, found in zip(weights, candidate.matched, strict=True) if found)
-            coverage = covered / sum(weights)
-            enough = MIN_COVERAGE if candidate.titled else BODY_ONLY_COVERAGE
-            if coverage >= enough and candidate.hit.score >= least:
+            coverage = sum(w for w, found in zip(weights, candidate.matched, strict=True) if found) / total
+            about = sum(w for w, found in zip(weights, candidate.titled, strict=True) if found) / total
+            explained = about >= title_enough or coverage >= text_enough
+            if coverage >= MIN_COVERAGE and explained and candidate.hit.score >= least:
                 hits.append(replace(candidate.hit, score=candidate.hit.score * coverage))
         hits.sort(key=lambda hit: -hit.score)
         if hits:
             hits = [hit for hit in hits if hit.score >= hits[0].score * MIN_RELATIVE_SCORE]
         return hits[:limit]
 
-    def weight(self, frequency: int) -> float:
-        """Return a question word's weight from how many documents contain it (none: the highest weight)."""
-        return math.log(1 + self._docs_per_lang / (1 + frequency))
+    def off_topic_odds(self, lang: str, question: str) -> float:
+        """How much more `question` looks like the off-topic messages than like the content (`scope.py`)."""
+        return self._scope.log_odds(lang, self.features(lang, question[:MAX_QUESTION_CHARS]))
 
-    def candidates(self, lang: str, question: str, pool: int) -> tuple[list[int], list[Candidate]]:
-        """Return, per word of the question, how many documents match it, and the best `pool` documents."""
+    def features(self, lang: str, text: str) -> list[str]:
+        """The words the scope model counts: stems, or in languages without a stemmer, the beginnings of long words
+        (as `_term_query` matches them)."""
+        stems = self._analyzers[lang].analyze(normalize(text))
+        if lang not in self._unstemmed:
+            return stems
+        return [stem if len(stem) < PREFIX_FROM else stem[: max(PREFIX_FROM - 1, len(stem) * 2 // 3)] for stem in stems]
+
+    def candidates(self, lang: str, question: str, pool: int) -> tuple[list[float], list[bool], list[Candidate]]:
+        """Return, per word of the question, its weight (its inverse document frequency; a word found nowhere gets
+        the highest) and whether it names a town, and the best `pool` documents."""
         if lang not in self._analyzers:
             raise KeyError(f"unknown language {lang!r}")
         searcher = self._index.searcher()
         groups, stems = self._query_groups(searcher, lang, question)
         if not groups:
-            return [], []
-        frequencies = [_matches(searcher, group) for group in groups]
+            return [], [], []
         towns = [self._places.named(lang, [word]) for _, word in stems]  # per word: the towns it names
-        query = tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Must, tantivy.Query.boolean_query([(tantivy.Occur.Should, g) for g in groups])),
-                (tantivy.Occur.Must, self._allowed(set().union(*towns))),
-            ]
-        )
+        allowed = self._allowed(set().union(*towns))
+        frequencies = [_matches(searcher, group) for group in groups]
+        weights = [math.log(1 + self._docs_per_lang / (1 + frequency)) for frequency in frequencies]
+        query = _both(tantivy.Query.boolean_query([(tantivy.Occur.Should, g) for g in groups]), allowed)
         found = searcher.search(query, limit=pool).hits
+        names = [bool(named) for named in towns]
         if not found:
-            return frequencies, []
+            return weights, names, []
         documents = [searcher.doc(address) for _, address in found]
         slugs = {_key(address): document["slug"][0] for (_, address), document in zip(found, documents, strict=True)}
         # Which candidates each word matches: one search per word, among the candidates' documents only.
@@ -238,23 +260,23 @@ class SearchIndex:
             self._slugs_matching(searcher, group, among, slugs) if frequency else set()
             for group, frequency in zip(groups, frequencies, strict=True)
         ]
-        # Which candidates have a word of the question (not a town's name) in their title, keywords or search terms:
-        # those are about it; an article that only mentions the words in its text must cover more of them.
-        title = _field("title", lang)
-        titled: set[str] = set()
-        for (stem, _), named in zip(stems, towns, strict=True):
-            if not named:
-                in_title = tantivy.Query.term_query(self._schema, title, stem)
-                titled |= self._slugs_matching(searcher, in_title, among, slugs)
+        # Which candidates have each word of the question (a town's name aside) in their title, keywords or search
+        # terms, a typo or an inflection allowed: those are about the word, the others only mention it.
+        titled_slugs = [
+            set()
+            if named or not frequency
+            else self._slugs_matching(searcher, self._term_query(lang, stem, fields=("title",)), among, slugs)
+            for (stem, _), named, frequency in zip(stems, towns, frequencies, strict=True)
+        ]
         candidates = [
             Candidate(
                 _hit(document, score),
                 [document["slug"][0] in each for each in matched_slugs],
-                titled=document["slug"][0] in titled,
+                [document["slug"][0] in each for each in titled_slugs],
             )
             for (score, _), document in zip(found, documents, strict=True)
         ]
-        return frequencies, candidates
+        return weights, names, candidates
 
     def _allowed(self, towns: set[str]) -> tantivy.Query:
         """Articles of every kind but a municipality's, and the articles of the municipalities the question names."""
@@ -297,23 +319,24 @@ class SearchIndex:
             groups.append(tantivy.Query.boolean_query(both))
         return groups, used
 
-    def _term_query(self, lang: str, term: str) -> tantivy.Query:
-        title, body = _field("title", lang), _field("body", lang)
+    def _term_query(self, lang: str, term: str, fields: tuple[str, ...] = ("title", "body")) -> tantivy.Query:
+        """A word in `fields`: exactly, or with a typo, or (without a stemmer) by its beginning, at lower weight."""
+        boosts = {_field(kind, lang): TITLE_BOOST if kind == "title" else 1.0 for kind in fields}
         options = [
-            tantivy.Query.boost_query(tantivy.Query.term_query(self._schema, title, term), TITLE_BOOST),
-            tantivy.Query.term_query(self._schema, body, term),
+            tantivy.Query.boost_query(tantivy.Query.term_query(self._schema, field, term), boost)
+            for field, boost in boosts.items()
         ]
         if len(term) >= FUZZY_FROM:
             distance = 2 if len(term) >= FUZZY_TWO_FROM else 1
-            for field, boost in ((title, FUZZY_BOOST * TITLE_BOOST), (body, FUZZY_BOOST)):
+            for field, boost in boosts.items():
                 fuzzy = tantivy.Query.fuzzy_term_query(self._schema, field, term, distance=distance)
-                options.append(tantivy.Query.boost_query(fuzzy, boost))
+                options.append(tantivy.Query.boost_query(fuzzy, FUZZY_BOOST * boost))
         if len(term) >= PREFIX_FROM and lang in self._unstemmed:
             # Without a stemmer, inflected forms ("подачі", "подання") meet on a shared beginning.
             stem = term[: max(PREFIX_FROM - 1, len(term) * 2 // 3)]
-            for field, boost in ((title, FUZZY_BOOST * TITLE_BOOST), (body, FUZZY_BOOST)):
+            for field, boost in boosts.items():
                 prefix = tantivy.Query.fuzzy_term_query(self._schema, field, stem, distance=0, prefix=True)
-                options.append(tantivy.Query.boost_query(prefix, boost))
+                options.append(tantivy.Query.boost_query(prefix, FUZZY_BOOST * boost))
         return tantivy.Query.disjunction_max_query(options)
 
 
@@ -333,6 +356,18 @@ def _swedish(texts: list[PublishedText]) -> list[str]:
     return [" ".join([t.title, t.summary, t.body, *t.keywords]) for t in texts if t.lang == SOURCE_LANGUAGE]
 
 
+def _about(texts: list[PublishedText]) -> list[tuple[str, str]]:
+    """What the content is about, per language: titles, keywords and curated search terms of searched articles."""
+    phrases = []
+    for text in texts:
+        if text.kind in UNSEARCHED_KINDS:
+            continue
+        phrases += [(text.lang, phrase) for phrase in (text.title, *text.keywords)]
+        if text.lang == SOURCE_LANGUAGE:
+            phrases += [(code, term) for code, terms in text.search_terms.items() for term in terms]
+    return phrases
+
+
 def _language_samples(texts: list[PublishedText]) -> list[tuple[str, str]]:
     """Each language's own words: its translations, and the curated search terms of languages still without one."""
     samples = [(text.lang, " ".join([text.title, text.summary, text.body, *text.keywords])) for text in texts]
@@ -340,6 +375,10 @@ def _language_samples(texts: list[PublishedText]) -> list[tuple[str, str]]:
         if text.lang == SOURCE_LANGUAGE:
             samples += [(code, " ".join(terms)) for code, terms in text.search_terms.items()]
     return samples
+
+
+def _both(first: tantivy.Query, second: tantivy.Query) -> tantivy.Query:
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, first), (tantivy.Occur.Must, second)])
 
 
 def _key(address: tantivy.DocAddress) -> Key:

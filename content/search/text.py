@@ -12,6 +12,10 @@ import re
 import unicodedata
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+# People type ه for a word-final ة ("السيره"); the Arabic stemmer strips ة but reads a final ه as a pronoun
+# ("his"), and keeps it after the article: "السيره" stayed "سيره" while "سيرة" became "سير". So a final ه is
+# written ة on both sides, which the stemmer removes like the pronoun.
+_FINAL_HEH = re.compile("(?<=[\u0621-\u064a\u066e-\u06d3])\u0647(?![\u0621-\u064a\u066e-\u06d3])")
 _LETTERS = str.maketrans(
     {
         "أ": "ا",
@@ -22,7 +26,6 @@ _LETTERS = str.maketrans(
         "ی": "ي",
         "ئ": "ي",
         "ۀ": "ه",
-        "ة": "ه",
         "ؤ": "و",
         "ک": "ك",
         "ڪ": "ك",
@@ -38,7 +41,7 @@ _LETTERS = str.maketrans(
 def normalize(text: str) -> str:
     """Return `text` with script variants unified; Latin letters are left to tantivy's ASCII folding."""
     text = unicodedata.normalize("NFKC", text).translate(_LETTERS)
-    return _ARABIC_MARKS.sub("", text)
+    return _FINAL_HEH.sub("ة", _ARABIC_MARKS.sub("", text))
 
 
 def fold(word: str) -> str:
@@ -66,7 +69,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         "mitt min mina mig dig du din ditt dina oss vår våra er ni dem deras hans hennes dess sina sitt detta "
         "dessa denna nån någon något några många mer mest jag vill behöver måste kunna göra gör gjorde hjälp "
         "snälla tack hej fråga undrar veta vet finnas går gå ha har hos åt emot utan innan vart också eller typ "
-        "ju väl nog bra vara information info informationen berätta "
+        "ju väl nog bra vara information info informationen berätta inget ingen inga "
     ),
     "sv-x-easy": frozenset(),  # filled below: easy Swedish shares the Swedish list
     "en": _words(
@@ -74,25 +77,27 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         "they this to was will with i me my mine we our you your he she him her his its them what which who whom "
         "how where when why do does did doing can could should would may might must shall have has had having am "
         "been being get got getting any some all about from up out so than too very just also please help hi "
-        "hello thanks thank know tell want need like find here there anyone someone something does one way "
-        "information info"
+        "hello thanks thank know tell want need like find here there anyone someone something does one way now "
+        "information info s t d ll re ve m"
     ),
     "ar": _words(
         "في من على إلى الى عن مع هل كيف ماذا ما متى أين اين لماذا هذا هذه ذلك تلك هو هي هم انا أنا انت أنت نحن "
         "كان يكون أو او ثم قد لا لم لن إن ان أن التي الذي الذين كل بعض عند لدي لي لك ممكن يمكن يمكنني أريد اريد "
         "اود أود ابحث أبحث بحاجة احتاج أحتاج مساعدة من فضلك شكرا مرحبا السلام عليكم هناك هنا فيه به بها له لها "
-        "و ف ب ل ك يا أي اي شي شيء معلومات معلومه اعرف أعرف"
+        "و ف ب ل ك يا أي اي شي شيء معلومات معلومه اعرف أعرف احصل أحصل نحصل يحصل تحصل الحصول "
+        "عند عندي عندنا"
     ),
     "fa": _words(
         "و در به از که این آن را با برای است هست هستند بود باشد شود می نمی چه چطور چگونه کجا کجاست کی چرا آیا ایا "
         "من تو او ما شما آنها ایشان یک هم یا اگر تا بر کنم کنید کرد کردن میخواهم می‌خواهم میخوام خواهم باید "
         "توانم میتوانم می‌توانم میشه می‌شود لطفا ممنون سلام دارم داریم دارید چی کدام کدوم هر همه اطلاعات "
+        "بگیرم بگیریم گرفتن ها های هایی ای ایی درباره "
     ),
     "uk": _words(
         "і й та в у на з із до від за про для по як що де коли чому чи це цей ця ці той та ті я ти він вона ми "
         "ви вони мене мені мій моя моє мої наш ваш їх їхній є був була було були бути можна можу треба потрібно "
         "хочу хотів хотіла будь ласка дякую привіт а але або ж же не ні так також там тут який яка яке які "
-        "скільки де-небудь щось хтось мені мною інформація інформацію розкажіть"
+        "скільки де-небудь щось хтось мені мною інформація інформацію розкажіть отримати отримую отримав"
     ),
     "ru": _words(
         "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее её мне было "
@@ -103,16 +108,18 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         "наконец два об другой хоть после над больше тот через эти нас про всего них какая много разве три "
         "эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю "
         "информация информацию расскажите "
-        "между можно могу хочу нужно пожалуйста спасибо здравствуйте привет как"
+        "между можно могу хочу нужно пожалуйста спасибо здравствуйте привет как получить получать получил"
     ),
     "so": _words(
         "iyo ka ku ee oo la waa in uu ay aan u si sidee sida maxaa xagee halkee goorma yaa ma miyaa haddii "
         "laakiin ama waxaan waxaad waxay wuxuu waxa aniga adiga isaga iyada annaga idinka iyaga kan kani taas "
-        "kaas tan ah yahay yihiin jiraa jira karaa karo doonayaa rabaa rabo fadlan mahadsanid salaan haa maya"
+        "kaas tan ah yahay yihiin jiraa jira karaa karo doonayaa rabaa rabo fadlan mahadsanid salaan haa maya "
+        "helo helaa heli"
     ),
     "ti": _words(
         "ኣብ ናብ ካብ ምስ እዩ እያ እዮም ኣሎ ኣለዉ ከመይ እንታይ ኣበይ መዓስ ንምንታይ ኣነ ንስኻ ንስኺ ንሱ ንሳ ንሕና ንሶም እዚ እዚኣ እቲ እታ "
-        "ድዩ ድያ ዶ ክንደይ ይኽእል ክኽእል እደሊ ይደሊ በጃኻ በጃኺ የቐንየለይ ሰላም እሞ ግን ወይ"
+        "ድዩ ድያ ዶ ክንደይ ይኽእል ክኽእል እደሊ ይደሊ በጃኻ በጃኺ የቐንየለይ ሰላም እሞ ግን ወይ "
+        "ክረክብ ይርከብ ምርካብ"
     ),
 }
 STOP_WORDS["sv-x-easy"] = STOP_WORDS["sv"]

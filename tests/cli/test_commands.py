@@ -69,6 +69,16 @@ def test_content_export_writes_the_repository(env: dict[str, str], tmp_path: Pat
     assert "Wrote" in out
 
 
+def test_content_export_of_an_empty_database_refuses_to_delete_the_files(env: dict[str, str], tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "articles").mkdir(parents=True)
+    (repo / "articles" / "sfi.yaml").write_text("slug: sfi\n")
+    code, _, err = _run(env, "content", "export", "--dir", str(repo))
+    assert code == 1
+    assert "would delete the 1 article files" in err
+    assert (repo / "articles" / "sfi.yaml").read_text() == "slug: sfi\n"
+
+
 def test_eval_prints_json_totals_for_any_file(env: dict[str, str], tmp_path: Path) -> None:
     questions = tmp_path / "questions.yaml"
     questions.write_text(
