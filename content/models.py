@@ -415,6 +415,25 @@ class InboxThread(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
 
 
+class AlertStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a sender
+    SENT = "sent"
+    FAILED = "failed"  # gave up after retries
+
+
+class StaffAlert(SQLModel, table=True):
+    """Staff must look at an urgent message in the inbox. The alert names the thread, never the message or chat."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="inboxthread.id", index=True, ondelete="CASCADE")
+    status: AlertStatus = _enum(AlertStatus.PENDING, index=True)
+    failures: int = 0
+    error: str | None = Field(default=None, max_length=64)  # the kind of failure, never the message
+    created_at: datetime = _timestamp()
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
 class InboxMessage(SQLModel, table=True):
     """A message in a thread: the person's text with its Swedish machine translation, or a staff answer."""
 

@@ -20,6 +20,7 @@ from bot.channels.webhook import WEBHOOK_PATH, add_webhook_route
 from bot.context import InboxPolicy
 from bot.conversation import Conversation
 from content.services import ContentServices, ReadCache
+from vagvisare.alerts import run_alerts
 from vagvisare.sending import keep_house, send_outbox
 from vagvisare.settings import Settings
 from vagvisare.startup import database, search_index, settle_memory
@@ -66,7 +67,10 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
         password = await ensure_administrator(sessions)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        background = [asyncio.create_task(keep_house(settings, sessions, stop))]
+        background = [
+            asyncio.create_task(keep_house(settings, sessions, stop)),
+            asyncio.create_task(run_alerts(settings, sessions, stop)),
+        ]
         try:
             await web.TCPSite(runner, settings.admin_host, settings.admin_port).start()
             address = f"http://{settings.admin_host}:{settings.admin_port}/"

@@ -89,6 +89,22 @@ class Settings(BaseSettings):
         "show) with the starter content, and with `content load`. `make run` turns it on so a new database shows "
         "every feature; leave it off in production.",
     )
+    alert_email_to: str | None = Field(
+        None,
+        description="Staff e-mail addresses (comma-separated) alerted when an urgent message reaches the inbox; "
+        "needs `VAGVISARE_SMTP_HOST`. The alert names the thread, never the message.",
+    )
+    alert_email_from: str = Field("vagvisare@localhost", description="Sender address of the alert e-mails.")
+    smtp_host: str | None = Field(None, description="SMTP server for the alert e-mails.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_username: str | None = Field(None, description="SMTP login, if the server asks for one.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password.")
+    smtp_starttls: bool = Field(True, description="Encrypt the SMTP connection with STARTTLS.")
+    alert_telegram_chat_id: int | None = Field(
+        None,
+        description="Telegram chat (a staff group the bot is a member of; group ids are negative) that is alerted "
+        "when an urgent message reaches the inbox; needs `VAGVISARE_TELEGRAM_TOKEN`.",
+    )
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
 
     @field_validator("log_level")
@@ -123,6 +139,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'vagvisare.sqlite3').resolve()}"
+
+    @property
+    def effective_admin_url(self) -> str:
+        """Return the admin's address as staff open it: the public one, or the local one."""
+        return self.admin_url or f"http://{self.admin_host}:{self.admin_port}/"
 
     @property
     def effective_argos_dir(self) -> Path:

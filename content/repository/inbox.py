@@ -16,8 +16,10 @@ from content.models import (
     DeliveryKind,
     InboxMessage,
     InboxThread,
+    StaffAlert,
     ThreadStatus,
 )
+from content.repository.alerts import raise_alert
 from content.repository.outbox import enqueue
 
 MAX_TEXT = 4000
@@ -43,6 +45,8 @@ async def receive_question(
     session.add(thread)
     await session.flush()
     session.add(InboxMessage(thread_id=thread.id or 0, text=text[:MAX_TEXT], created_at=now))
+    if urgent:
+        await raise_alert(session=session, thread_id=thread.id or 0, now=now)
     await session.flush()
     return thread
 
@@ -183,6 +187,7 @@ async def purge_closed(*, session: AsyncSession, closed_before: datetime) -> int
         await session.exec(
             delete(Delivery).where(col(Delivery.kind) == DeliveryKind.REPLY, col(Delivery.ref).in_(answers))
         )  # nor that an answer was sent
+        await session.exec(delete(StaffAlert).where(col(StaffAlert.thread_id).in_(ids)))
         await session.exec(delete(InboxMessage).where(col(InboxMessage.thread_id).in_(ids)))
         await session.exec(delete(InboxThread).where(col(InboxThread.id).in_(ids)))
         await session.flush()
@@ -206,5 +211,6 @@ async def thread_count(*, session: AsyncSession, user: BotUser) -> int:
 async def forget_threads(*, session: AsyncSession, user_id: int) -> None:
     """Delete a person's threads and messages (for /forget)."""
     threads = select(InboxThread.id).where(InboxThread.user_id == user_id)
+    await session.exec(delete(StaffAlert).where(col(StaffAlert.thread_id).in_(threads)))
     await session.exec(delete(InboxMessage).where(col(InboxMessage.thread_id).in_(threads)))
     await session.exec(delete(InboxThread).where(col(InboxThread.user_id) == user_id))

@@ -28,6 +28,7 @@ TABLES = {
     "broadcasttext",
     "delivery",
     "inboxthread",
+    "staffalert",
     "inboxmessage",
 }
 
