@@ -8,6 +8,8 @@ town gets no town's sections; "föreningar i Kiruna" gets Kiruna's.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 
 import tantivy
@@ -17,6 +19,18 @@ from content.search.text import normalize
 
 MIN_FUZZY = 5  # names this long match with one typo ("skelefteå")
 INFLECTION = 2  # letters an inflected name may differ in at its end ("Кируну", "Кируне" for "Кируна")
+# Names that are also Swedish words once lower-cased and without their dots and rings: "boden" (the shed), "mala"
+# (to grind), "säter" (a summer pasture; one letter from "sätter", puts). They name a town only when the question
+# writes them as a name (a capital, or their own letters: "Mala", "malå", "Säters") or as a place ("i boden",
+# "در sater", "boden kommun"), and never with a typo.
+COMMON_WORDS = frozenset({"boden", "mala", "sater"})
+PLACE_WORDS_BEFORE = (
+    *("i", "till", "från", "nära", "vid", "utanför", "in", "to", "from", "near", "around", "at"),  # sv, en
+    *("في", "الى", "من", "در", "به", "از"),  # ar, fa
+    *("в", "во", "у", "до", "з", "із", "из", "под"),  # uk, ru
+    *("ku", "ka", "magaalada", "ኣብ", "ናብ", "ካብ"),  # so, ti
+)
+PLACE_WORDS_AFTER = ("kommun", "kommune", "kommunka", "municipality")
 
 
 class Gazetteer:
@@ -24,6 +38,8 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self._names: dict[str, dict[str, set[str]]] = {}  # language -> name token -> municipality slugs
+        # slug -> how a COMMON_WORDS name is written as a name, or as a place (`_written_as_name`)
+        self._as_written: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
         # language -> the names' first two letters -> those names: a typo or an ending seldom changes the start
         self._starts: dict[str, dict[str, list[tuple[str, set[str]]]]] = {}
 
@@ -38,23 +54,55 @@ class Gazetteer:
                     if len(tokens) == 1:  # "Umeå", "أوميو"; not "комуна Умео", whose first word names no town
                         names[code].setdefault(tokens[0], set()).add(town.slug)
         self._names = names
+        self._as_written = {
+            town.slug: _written_as_name(town.name) for town in municipalities if _folded(town.name) in COMMON_WORDS
+        }
         self._starts = {code: {} for code in names}
         for code, known in names.items():
             for name, slugs in known.items():
                 self._starts[code].setdefault(name[:2], []).append((name, slugs))
 
-    def named(self, lang: str, words: list[str]) -> set[str]:
-        """Return the slugs of the municipalities that the (analysed, unstemmed) words of a question name."""
+    def named(self, lang: str, words: list[str], question: str = "") -> set[str]:
+        """Return the slugs of the municipalities that the (analysed, unstemmed) words of a question name; a name
+        that is also a common word only when `question` writes it as the name."""
         known, starts = self._names.get(lang, {}), self._starts.get(lang, {})
         found: set[str] = set()
+        doubtful: set[str] = set()  # found through a name that is also a common word
         for word in words:
             if word in known:
-                found |= known[word]
+                (doubtful if word in COMMON_WORDS else found).update(known[word])
                 continue
             for name, slugs in starts.get(word[:2], ()):
-                if _same_name(word, name):
+                if name in COMMON_WORDS:
+                    if word == name + "s":  # the genitive, but no typo: "sätter" is not Säter
+                        doubtful |= slugs
+                elif _same_name(word, name):
                     found |= slugs
+        if doubtful - found:
+            written = unicodedata.normalize("NFC", question)
+            texts = (written, _folded(written))
+            for slug in doubtful - found:
+                patterns = self._as_written.get(slug)
+                if patterns is None or any(p.search(text) for p, text in zip(patterns, texts, strict=True)):
+                    found.add(slug)
         return found
+
+
+def _written_as_name(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Patterns for a COMMON_WORDS name: as a name in the question as written, and as a place in its folded form."""
+    name = unicodedata.normalize("NFC", name)
+    folded = _folded(name)
+    forms = {name, folded.capitalize()} | ({name.lower()} if name.lower() != folded else set())
+    as_name = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, sorted(forms)))})s?(?!\w)")
+    before = "|".join(map(re.escape, PLACE_WORDS_BEFORE))
+    after = "|".join(map(re.escape, PLACE_WORDS_AFTER))
+    word = re.escape(folded)
+    as_place = re.compile(rf"(?<!\w)(?:(?:{before})\s+{word}s?(?!\w)|{word}s?\s+(?:{after}))")
+    return as_name, as_place
+
+
+def _folded(name: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(ch))
 
 
 def _same_name(word: str, name: str) -> bool:
