@@ -72,6 +72,11 @@ class ContentServices:
         await self._catch_up(session)
         return self.search.search(lang, question, limit)
 
+    async def closest(self, lang: str, question: str, limit: int = 3, session: AsyncSession | None = None) -> list[Hit]:
+        """The articles nearest to a question without an answer ("maybe you mean")."""
+        await self._catch_up(session)
+        return self.search.closest(lang, question, limit)
+
     async def language_of(self, question: str, session: AsyncSession | None = None) -> str | None:
         """Return the language a question is written in (easy Swedish as "sv"), or None when it cannot be told."""
         await self._catch_up(session)

@@ -9,10 +9,12 @@ from bot.routes import route
 from bot.screens.articles import FROM_QUESTION
 from bot.screens.common import nav
 from content.repository.people import record_question, update_user
+from content.search.index import Hit
 from translations.catalogs import Translator
 from translations.languages import BY_CODE, EASY_SWEDISH, SOURCE_LANGUAGE
 
 MAX_ANSWERS = 4
+MAYBE = 3  # topics offered as "maybe you mean" when there is no answer
 
 
 def ask_prompt(ctx: Context) -> Reply:
@@ -45,17 +47,29 @@ async def answer(ctx: Context, question: str) -> Reply:
                 html(ctx._("In an emergency, call 112.")),
             ]
         )
-        buttons = [
+        nearby = await ctx.services.closest(asked_in, question, MAYBE, session=ctx.session)
+        if nearby:  # not answers: the topics nearest to the question, said as such
+            text += "\n\n" + html(ctx._("Maybe you mean one of these topics:"))
+        buttons = [*_article_buttons(ctx, nearby, asked_in, "💡 ")]
+        buttons += [
             [Button("👤 " + ctx._("Send my question to staff"), route("staff"))],
             [Button("🆘 " + ctx._("Help & emergency numbers"), route("help"))],
             nav(ctx),
         ]
         return _with_offer(Reply(text, buttons), offer)
-    in_other = [asked_in] if asked_in != ctx.lang else []
-    buttons = [[Button(hit.title[:60], route("a", hit.slug, FROM_QUESTION, *in_other))] for hit in hits]
+    buttons = _article_buttons(ctx, hits, asked_in)
     buttons.append([Button("👤 " + ctx._("None of these: ask a person"), route("staff"))])
     buttons.append(nav(ctx, "ask"))
-    return _with_offer(Reply(html(ctx._("This is what I found. Choose an answer:")), buttons), offer)
+    if hits[0].weak:
+        heading = ctx._("This may help, but I am not sure it answers your question. Choose:")
+    else:
+        heading = ctx._("This is what I found. Choose an answer:")
+    return _with_offer(Reply(html(heading), buttons), offer)
+
+
+def _article_buttons(ctx: Context, hits: list[Hit], asked_in: str, mark: str = "") -> list[list[Button]]:
+    in_other = [asked_in] if asked_in != ctx.lang else []
+    return [[Button(mark + hit.title[:60], route("a", hit.slug, FROM_QUESTION, *in_other))] for hit in hits]
 
 
 async def _language_of(ctx: Context, question: str) -> str:
