@@ -12,6 +12,7 @@ NEEDED = {
     "admin": ["templates", "static"],
     "translations": ["locale"],
     "content": ["data", "search"],
+    "bot": ["."],
     "migrations": ["versions"],
 }
 

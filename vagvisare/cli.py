@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
+from bot.urgent_eval import DEFAULT_URGENT_FILE
 from content.db import downgrade, migrate, open_database
 from content.files.repository import DEFAULT_ROOT
 from content.files.yaml_io import ContentFileError
@@ -324,6 +325,36 @@ def ask(
             return [hit.as_json() for hit in await services.ask(lang, question, limit)]
 
     typer.echo(json.dumps(asyncio.run(go()), ensure_ascii=False, indent=2))
+
+
+@app.command("urgent-eval")
+def urgent_eval_command(
+    file: Annotated[
+        Path, typer.Argument(help="Test set of urgent and harmless messages (YAML).")
+    ] = DEFAULT_URGENT_FILE,
+    show_misses: Annotated[bool, typer.Option("--misses", help="List the messages judged wrongly.")] = False,
+) -> None:
+    """Print, per language, how many urgent messages the words of danger flag and how many harmless ones."""
+    from bot.urgent import is_urgent, urgent_kind
+    from bot.urgent_eval import evaluate as evaluate_urgent
+    from bot.urgent_eval import read_messages
+
+    try:
+        messages = read_messages(file)
+    except ContentFileError as error:
+        raise _fail(error) from error
+    total, per_lang = evaluate_urgent(messages, is_urgent)
+    typer.echo(f"{'lang':<10} {'urgent':>7} {'recall':>8} {'harmless':>9} {'false alarms':>13}")
+    for lang, tally in [*per_lang.items(), ("total", total)]:
+        typer.echo(
+            f"{lang:<10} {tally.urgent:>7} {_pct(tally.recall):>8} {tally.harmless:>9} "
+            f"{_pct(tally.false_alarm_rate):>13}"
+        )
+    if show_misses:
+        for message in total.misses:
+            found = urgent_kind(message.text)
+            what = f"missed ({message.kind})" if message.urgent else f"false alarm ({found})"
+            typer.echo(f"{message.lang}: {what}: {message.text}")
 
 
 @app.command("eval")

@@ -19,6 +19,7 @@ from bot.channels.web import add_web_channel
 from bot.channels.webhook import WEBHOOK_PATH, add_webhook_route
 from bot.context import InboxPolicy
 from bot.conversation import Conversation
+from bot.urgent import lexicon
 from content.services import ContentServices, ReadCache
 from vagvisare.alerts import run_alerts
 from vagvisare.sending import keep_house, send_outbox
@@ -82,6 +83,7 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
             else:
                 await _start_bot(settings, bot)
                 background.append(asyncio.create_task(send_outbox(settings, sessions, stop)))
+            await asyncio.to_thread(lexicon)  # the words of danger, read before the first message needs them
             print("Press Ctrl+C to stop.", flush=True)
             settle_memory()
             await stop.wait()

@@ -16,8 +16,28 @@ WRITING_WINDOW = timedelta(minutes=30)  # after agreeing, the next message withi
 
 
 def emergency_line(ctx: Context) -> str:
-    """Shown at once when a message contains words of danger."""
-    return "🆘 <b>" + html(ctx._("If you or someone else is in danger, call 112 now. It is free.")) + "</b>"
+    """Shown at once when a message contains words of danger: 112 first, then the national support lines.
+
+    Interface strings, not an article: they are in the person's language whatever the content holds, and never
+    depend on the search. Sources: kvinnofridslinjen.se / nck.uu.se (020-50 50 50, free, day and night,
+    interpreters), mind.se (Självmordslinjen 90101, day and night), 1177.se, polisen.se (114 14).
+    """
+    lines = [
+        "🆘 <b>" + html(ctx._("If you or someone else is in danger, call 112 now. It is free.")) + "</b>",
+        "• <b>112</b> – " + html(ctx._("emergency: police, ambulance, fire brigade")),
+        "• <b>020-50 50 50</b> – "
+        + html(
+            ctx._(
+                "Kvinnofridslinjen: support for women subjected to violence or threats. Free, day and night, "
+                "with an interpreter."
+            )
+        ),
+        "• <b>90101</b> – "
+        + html(ctx._("Självmordslinjen (Mind): if you have thoughts of taking your life. Day and night.")),
+        "• <b>1177</b> – " + html(ctx._("health care advice")),
+        "• <b>114 14</b> – " + html(ctx._("the police, when it is not an emergency")),
+    ]
+    return "\n".join(lines)
 
 
 async def offer(ctx: Context, step: str = "") -> Reply:

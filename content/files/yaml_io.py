@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 # Lists written on one line, `[a, b]`: keywords, search terms, languages.
 FLOW_KEYS = frozenset({"keywords", "languages", "related"})
@@ -88,6 +93,27 @@ def read_document(path: Path) -> Document:
     finally:
         loader.dispose()
     return Document(path, data, node)
+
+
+def read_list(path: Path, model: type[M], what: str) -> list[M]:
+    """Read a YAML list of `model` entries (`what`: "questions"), raising `ContentFileError` with the line of each
+    bad entry."""
+    from pydantic import ValidationError
+
+    document = read_document(path)
+    if not isinstance(document.data, list):
+        raise ContentFileError([Problem(path, 1, "", f"the file must be a list of {what}")])
+    items, problems = [], []
+    for index, item in enumerate(document.data):
+        try:
+            items.append(model.model_validate(item))
+        except ValidationError as error:
+            for detail in error.errors():
+                loc = [index, *detail["loc"]]
+                problems.append(Problem(path, document.line_of(loc), ".".join(map(str, loc)), detail["msg"]))
+    if problems:
+        raise ContentFileError(problems)
+    return items
 
 
 class _FlowList(list[Any]):

@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from content.files.yaml_io import ContentFileError, Problem, read_document
+from content.files.yaml_io import read_list
 from content.search.index import Hit
 from translations.languages import CODES, EASY_SWEDISH, SOURCE_LANGUAGE
 
@@ -40,20 +40,7 @@ class Question(BaseModel):
 
 def read_questions(path: Path) -> list[Question]:
     """Read an evaluation file, raising `ContentFileError` with the line of each bad entry."""
-    document = read_document(path)
-    if not isinstance(document.data, list):
-        raise ContentFileError([Problem(path, 1, "", "the file must be a list of questions")])
-    questions, problems = [], []
-    for index, item in enumerate(document.data):
-        try:
-            questions.append(Question.model_validate(item))
-        except ValidationError as error:
-            for detail in error.errors():
-                loc = [index, *detail["loc"]]
-                problems.append(Problem(path, document.line_of(loc), ".".join(map(str, loc)), detail["msg"]))
-    if problems:
-        raise ContentFileError(problems)
-    return questions
+    return read_list(path, Question, "questions")
 
 
 @dataclass(slots=True)

@@ -142,3 +142,22 @@ def test_content_check_passes_the_starter_content_and_names_each_translation_pro
     code, out, err = _run(env, "content", "check", "--dir", str(repo), "--allow-missing")
     assert code == 1  # a changed phone number is never only a warning
     assert "warning: articles/ny.yaml: ar: no translation" in err
+
+
+def test_urgent_eval_prints_recall_and_false_alarms_per_language(env: dict[str, str], tmp_path: Path) -> None:
+    messages = tmp_path / "urgent.yaml"
+    messages.write_text(
+        '- {lang: en, urgent: true, kind: violence, text: "my husband hits me"}\n'
+        '- {lang: en, urgent: false, kind: harmless, text: "I beat my record today"}\n'
+    )
+    code, out, _ = _run(env, "urgent-eval", str(messages), "--misses")
+    assert code == 0
+    assert out.splitlines()[1].split() == ["en", "1", "100.0%", "1", "0.0%"]
+
+
+def test_urgent_eval_names_a_bad_entry(env: dict[str, str], tmp_path: Path) -> None:
+    messages = tmp_path / "urgent.yaml"
+    messages.write_text('- {lang: en, urgent: true, kind: sadness, text: "x"}\n')
+    code, _, err = _run(env, "urgent-eval", str(messages))
+    assert code == 1
+    assert "unknown kind 'sadness'" in err
