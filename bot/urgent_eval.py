@@ -12,8 +12,6 @@ from bot.urgent import KINDS
 from content.files.yaml_io import read_list
 from translations.languages import CODES
 
-DEFAULT_URGENT_FILE = Path(__file__).resolve().parents[1] / "tests" / "data" / "urgent.yaml"
-
 
 class Message(BaseModel):
     """One message of a test set: urgent or harmless, with the kind of danger it speaks of."""

@@ -11,10 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import smtplib
-import ssl
 from collections.abc import Sequence
-from email.message import EmailMessage
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -64,6 +61,10 @@ class EmailChannel:
         await asyncio.to_thread(self._send, subject, body)
 
     def _send(self, subject: str, body: str) -> None:
+        import smtplib  # only where alerts go by e-mail: the service does not carry the mail modules otherwise
+        import ssl
+        from email.message import EmailMessage
+
         message = EmailMessage()
         message["Subject"], message["From"], message["To"] = subject, self.sender, ", ".join(self.recipients)
         message.set_content(body)

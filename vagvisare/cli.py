@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from bot.urgent_eval import DEFAULT_URGENT_FILE
+from bot.urgent import DEFAULT_URGENT_FILE
 from content.db import downgrade, migrate, open_database
 from content.files.repository import DEFAULT_ROOT
 from content.files.yaml_io import ContentFileError
