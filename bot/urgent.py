@@ -106,10 +106,6 @@ class Lexicon:
         self._any = _Matcher([word for words in entries.values() for word in words])
         self._kinds: dict[str, _Matcher] | None = None
 
-    @classmethod
-    def read(cls, directory: Path = WORDS_DIR) -> Lexicon:
-        return cls(directory)
-
     def _kind_matchers(self) -> dict[str, _Matcher]:
         if self._kinds is None:
             entries, _ = _read(self._directory)
@@ -149,7 +145,7 @@ def _read(directory: Path) -> tuple[dict[str, list[str]], list[str]]:
 @cache
 def lexicon() -> Lexicon:
     """The lists, read once per process (the service does it at start, not at the first message)."""
-    return Lexicon.read()
+    return Lexicon()
 
 
 def urgent_kind(text: str) -> str | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.urgent import KINDS
+from content.files.schema import LanguageCode
 from content.files.yaml_io import read_list
 from translations.languages import CODES
 
@@ -18,17 +19,10 @@ class Message(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    lang: str
+    lang: LanguageCode
     urgent: bool
     kind: str
     text: str = Field(min_length=1)
-
-    @field_validator("lang")
-    @classmethod
-    def _known_lang(cls, value: str) -> str:
-        if value not in CODES:
-            raise ValueError(f"unknown language {value!r}")
-        return value
 
     @field_validator("kind")
     @classmethod

@@ -64,18 +64,16 @@ class ContentServices:
     search: SearchIndex
     cache: ReadCache = field(default_factory=ReadCache)
 
-    async def ask(self, lang: str, question: str, limit: int = 5, session: AsyncSession | None = None) -> list[Hit]:
-        """Answer a free-text question from published content, after catching up with content changes.
+    async def ask(
+        self, lang: str, question: str, limit: int = 5, session: AsyncSession | None = None, nearby: int = 0
+    ) -> tuple[list[Hit], list[Hit]]:
+        """Answer a free-text question from published content, after catching up with content changes: the answers,
+        and when there are none, up to `nearby` articles nearest to it ("maybe you mean").
 
         A caller inside a transaction passes its session, so no second connection is taken from the pool.
         """
         await self._catch_up(session)
-        return self.search.search(lang, question, limit)
-
-    async def closest(self, lang: str, question: str, limit: int = 3, session: AsyncSession | None = None) -> list[Hit]:
-        """The articles nearest to a question without an answer ("maybe you mean")."""
-        await self._catch_up(session)
-        return self.search.closest(lang, question, limit)
+        return self.search.answer(lang, question, limit, nearby)
 
     async def language_of(self, question: str, session: AsyncSession | None = None) -> str | None:
         """Return the language a question is written in (easy Swedish as "sv"), or None when it cannot be told."""

@@ -322,7 +322,8 @@ def ask(
     async def go() -> list[dict[str, object]]:
         async with database(settings) as sessions:
             services = ContentServices(sessions=sessions, search=SearchIndex())
-            return [hit.as_json() for hit in await services.ask(lang, question, limit)]
+            hits, _ = await services.ask(lang, question, limit)
+            return [hit.as_json() for hit in hits]
 
     typer.echo(json.dumps(asyncio.run(go()), ensure_ascii=False, indent=2))
 

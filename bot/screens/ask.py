@@ -30,7 +30,7 @@ async def answer(ctx: Context, question: str) -> Reply:
     bot offers once to switch to it.
     """
     asked_in = await _language_of(ctx, question)
-    hits = await ctx.services.ask(asked_in, question, MAX_ANSWERS, session=ctx.session)
+    hits, nearby = await ctx.services.ask(asked_in, question, MAX_ANSWERS, session=ctx.session, nearby=MAYBE)
     await record_question(session=ctx.session, lang=asked_in, answer=hits[0].slug if hits else None, day=ctx.now.date())
     offer = await _offer(ctx, asked_in)
     if not hits:
@@ -47,7 +47,6 @@ async def answer(ctx: Context, question: str) -> Reply:
                 html(ctx._("In an emergency, call 112.")),
             ]
         )
-        nearby = await ctx.services.closest(asked_in, question, MAYBE, session=ctx.session)
         if nearby:  # not answers: the topics nearest to the question, said as such
             text += "\n\n" + html(ctx._("Maybe you mean one of these topics:"))
         buttons = [*_article_buttons(ctx, nearby, asked_in, "💡 ")]

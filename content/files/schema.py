@@ -46,6 +46,15 @@ def _check_languages(codes: Iterable[str]) -> None:
         raise ValueError(f"unknown language code(s) {', '.join(unknown)}; known: {', '.join(CODES)}")
 
 
+def known_language(code: str) -> str:
+    """Return `code` if it is one of the nine languages."""
+    _check_languages([code])
+    return code
+
+
+LanguageCode = Annotated[str, AfterValidator(known_language)]
+
+
 def in_registry_order(mapping: dict[str, V]) -> dict[str, V]:
     """Return `mapping` with its language keys in registry order, so every export is written the same way."""
     _check_languages(mapping)

@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
+from content.files.schema import LanguageCode
 from content.files.yaml_io import read_list
 from content.search.index import Hit
 from translations.languages import CODES, EASY_SWEDISH, SOURCE_LANGUAGE
@@ -21,16 +22,9 @@ class Question(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    lang: str
+    lang: LanguageCode
     question: str = Field(min_length=1)
     expect: list[str] = Field(default_factory=list)
-
-    @field_validator("lang")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        if value not in CODES:
-            raise ValueError(f"unknown language {value!r}; known: {', '.join(CODES)}")
-        return value
 
     def accepts(self, hit: Hit) -> bool:
         return hit.slug in self.expect or (

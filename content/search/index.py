@@ -206,7 +206,25 @@ class SearchIndex:
 
     def search(self, lang: str, question: str, limit: int = 5) -> list[Hit]:
         """Return the best answers to `question` in `lang`, best first; empty when nothing fits well."""
-        weights, _, candidates = self.candidates(lang, question, pool=max(limit * 3, 15))
+        return self.answer(lang, question, limit)[0]
+
+    def answer(self, lang: str, question: str, limit: int = 5, nearby: int = 0) -> tuple[list[Hit], list[Hit]]:
+        """Return the best answers, and when there are none, up to `nearby` articles nearest to the question for
+        "maybe you mean": the best-scoring documents that share a word with it, whatever the thresholds (none when
+        no word is found anywhere). One search serves both."""
+        weights, candidates = self.candidates(lang, question, pool=max(limit * 3, nearby * 3, 15))
+        total = sum(weights)
+        coverages = [sum(w for w, found in zip(weights, c.matched, strict=True) if found) / total for c in candidates]
+        hits = self._answers(lang, question, weights, candidates, coverages)[:limit]
+        if hits or not nearby:
+            return hits, []
+        scored = sorted(zip(coverages, candidates, strict=True), key=lambda pair: -pair[1].hit.score * pair[0])
+        return [], [replace(c.hit, score=c.hit.score * coverage, weak=True) for coverage, c in scored[:nearby]]
+
+    def _answers(
+        self, lang: str, question: str, weights: list[float], candidates: list[Candidate], coverages: list[float]
+    ) -> list[Hit]:
+        """The candidates that answer the question (see docs/search.md), best first."""
         hits = []
         least = MIN_SCORE * math.log(1 + self._docs_per_lang)
         total = sum(weights)
@@ -214,8 +232,7 @@ class SearchIndex:
         title_enough, text_enough = (
             (DOUBTFUL_TITLE_COVERAGE, DOUBTFUL_COVERAGE) if doubtful else (MIN_TITLE_COVERAGE, BODY_ONLY_COVERAGE)
         )
-        for candidate in candidates:
-            coverage = sum(w for w, found in zip(weights, candidate.matched, strict=True) if found) / total
+        for candidate, coverage in zip(candidates, coverages, strict=True):
             about = sum(w for w, found in zip(weights, candidate.titled, strict=True) if found) / total
             explained = about >= title_enough or coverage >= text_enough
             if coverage >= MIN_COVERAGE and explained and candidate.hit.score >= least:
@@ -224,19 +241,7 @@ class SearchIndex:
         hits.sort(key=lambda hit: -hit.score)
         if hits:
             hits = [hit for hit in hits if hit.score >= hits[0].score * MIN_RELATIVE_SCORE]
-        return hits[:limit]
-
-    def closest(self, lang: str, question: str, limit: int = 3) -> list[Hit]:
-        """The articles nearest to a question that has no answer, for "maybe you mean": the best-scoring
-        documents that share a word with it, whatever the thresholds; empty when no word is found anywhere."""
-        weights, _, candidates = self.candidates(lang, question, pool=max(limit * 3, 15))
-        total = sum(weights) or 1.0
-        scored = [
-            (c.hit.score * sum(w for w, found in zip(weights, c.matched, strict=True) if found) / total, c.hit)
-            for c in candidates
-        ]
-        scored.sort(key=lambda pair: -pair[0])
-        return [replace(hit, score=score, weak=True) for score, hit in scored[:limit]]
+        return hits
 
     def off_topic_odds(self, lang: str, question: str) -> float:
         """How much more `question` looks like the off-topic messages than like the content (`scope.py`)."""
@@ -250,24 +255,23 @@ class SearchIndex:
             return stems
         return [stem if len(stem) < PREFIX_FROM else stem[: max(PREFIX_FROM - 1, len(stem) * 2 // 3)] for stem in stems]
 
-    def candidates(self, lang: str, question: str, pool: int) -> tuple[list[float], list[bool], list[Candidate]]:
+    def candidates(self, lang: str, question: str, pool: int) -> tuple[list[float], list[Candidate]]:
         """Return, per word of the question, its weight (its inverse document frequency; a word found nowhere gets
-        the highest) and whether it names a town, and the best `pool` documents."""
+        the highest), and the best `pool` documents."""
         if lang not in self._analyzers:
             raise KeyError(f"unknown language {lang!r}")
         searcher = self._index.searcher()
         groups, stems = self._query_groups(searcher, lang, question)
         if not groups:
-            return [], [], []
+            return [], []
         towns = [self._places.named(lang, [word], question) for _, word in stems]  # per word: the towns it names
         allowed = self._allowed(set().union(*towns))
         frequencies = [_matches(searcher, group) for group in groups]
         weights = [math.log(1 + self._docs_per_lang / (1 + frequency)) for frequency in frequencies]
         query = _both(tantivy.Query.boolean_query([(tantivy.Occur.Should, g) for g in groups]), allowed)
         found = searcher.search(query, limit=pool).hits
-        names = [bool(named) for named in towns]
         if not found:
-            return weights, names, []
+            return weights, []
         documents = [searcher.doc(address) for _, address in found]
         slugs = {_key(address): document["slug"][0] for (_, address), document in zip(found, documents, strict=True)}
         # Which candidates each word matches: one search per word, among the candidates' documents only.
@@ -294,7 +298,7 @@ class SearchIndex:
             )
             for (score, _), document in zip(found, documents, strict=True)
         ]
-        return weights, names, candidates
+        return weights, candidates
 
     def _allowed(self, towns: set[str]) -> tantivy.Query:
         """Articles of every kind but a municipality's, and the articles of the municipalities the question names."""

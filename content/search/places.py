@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import tantivy
 
 from content.models import Municipality
-from content.search.text import normalize
+from content.search.text import fold, normalize
 
 MIN_FUZZY = 5  # names this long match with one typo ("skelefteå")
 INFLECTION = 2  # letters an inflected name may differ in at its end ("Кируну", "Кируне" for "Кируна")
@@ -55,7 +55,7 @@ class Gazetteer:
                         names[code].setdefault(tokens[0], set()).add(town.slug)
         self._names = names
         self._as_written = {
-            town.slug: _written_as_name(town.name) for town in municipalities if _folded(town.name) in COMMON_WORDS
+            town.slug: _written_as_name(town.name) for town in municipalities if fold(town.name) in COMMON_WORDS
         }
         self._starts = {code: {} for code in names}
         for code, known in names.items():
@@ -80,7 +80,7 @@ class Gazetteer:
                     found |= slugs
         if doubtful - found:
             written = unicodedata.normalize("NFC", question)
-            texts = (written, _folded(written))
+            texts = (written, fold(written))
             for slug in doubtful - found:
                 patterns = self._as_written.get(slug)
                 if patterns is None or any(p.search(text) for p, text in zip(patterns, texts, strict=True)):
@@ -91,7 +91,7 @@ class Gazetteer:
 def _written_as_name(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Patterns for a COMMON_WORDS name: as a name in the question as written, and as a place in its folded form."""
     name = unicodedata.normalize("NFC", name)
-    folded = _folded(name)
+    folded = fold(name)
     forms = {name, folded.capitalize()} | ({name.lower()} if name.lower() != folded else set())
     as_name = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, sorted(forms)))})s?(?!\w)")
     before = "|".join(map(re.escape, PLACE_WORDS_BEFORE))
@@ -99,10 +99,6 @@ def _written_as_name(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     word = re.escape(folded)
     as_place = re.compile(rf"(?<!\w)(?:(?:{before})\s+{word}s?(?!\w)|{word}s?\s+(?:{after}))")
     return as_name, as_place
-
-
-def _folded(name: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(ch))
 
 
 def _same_name(word: str, name: str) -> bool:

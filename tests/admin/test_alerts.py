@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.channels.telegram import build_sender_bot
 from content.models import AlertStatus, StaffAlert
 from content.services import ContentServices
-from tests.admin.test_inbox import NOTHING_MATCHES, write_to_staff
+from tests.admin.test_inbox import write_to_staff, write_to_staff_again
 from tests.bot.conftest import Chat, bot, emulator  # noqa: F401 (fixtures)
 from tests.bot.emulator import TOKEN, BotAPIEmulator
 from vagvisare.alerts import EmailChannel, TelegramChannel, configured_channels, deliver_once
@@ -113,11 +113,7 @@ async def test_a_second_urgent_message_in_the_same_thread_before_the_alert_went_
 ) -> None:
     person = Chat(bot, 8700)
     await write_to_staff(person, "Svenska", "Min man slår mig")
-    menu = await person.say("/menu")
-    await person.tap_data(menu.message_id, "ask")
-    consent = await person.tap(await person.say(NOTHING_MATCHES), "👤")
-    await person.tap(consent, "✍️")
-    sent = await person.say("Han hotar att döda mig")
+    sent = await write_to_staff_again(person, await person.say("/menu"), "Han hotar att döda mig")
     assert "112" in sent.plain
     assert len(await _alerts(admin_sessions)) == 1
 

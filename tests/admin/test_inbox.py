@@ -45,7 +45,11 @@ async def staff_member(login_as: Login) -> Client:
 
 
 async def write_to_staff(person: Chat, language: str, question: str) -> Sent:
-    menu = await person.begin(language)
+    return await write_to_staff_again(person, await person.begin(language), question)
+
+
+async def write_to_staff_again(person: Chat, menu: Sent, question: str) -> Sent:
+    """From the menu: ask, find no answer, agree to write to staff, send `question`."""
     found = await person.tap_data(menu.message_id, "ask")
     answer = await person.say(NOTHING_MATCHES)
     consent = await person.tap(answer, "👤")

@@ -11,7 +11,7 @@ import random
 import signal
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,20 +21,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.outbox.sender import window
 from content.models import Audience, BotUser, Broadcast, BroadcastStatus, utcnow
 from content.repository import broadcasts
+from tests import conftest
 from tests.bot.emulator import TOKEN, BotAPIEmulator
-from tests.conftest import DATABASE_KINDS, database_copy
+
+# These tests need no starter content: the empty, migrated database of tests/conftest.py, not the bot tests' copy
+# of the starter content (the processes start faster).
+database_url = conftest.database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 RATE = 100  # messages per second (paid broadcasts) so that the test is short
-
-
-@pytest.fixture(params=DATABASE_KINDS)
-async def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, postgres_template: str | None
-) -> AsyncIterator[str]:
-    """These tests need no starter content: an empty, migrated database (the processes start faster)."""
-    async with database_copy(request.param, tmp_path, sqlite_template, postgres_template) as url:
-        yield url
 
 
 async def _setup(sessions: async_sessionmaker[AsyncSession], people: int) -> int:
