@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import segno
 from aiohttp import web
 
 from admin.access import ALL_ROLES, allow
@@ -108,6 +107,8 @@ def _qr_code(request: web.Request, kind: str) -> web.Response:
     bot = request.app[SETTINGS].bot_username
     if bot is None:
         raise web.HTTPConflict(text="Set VAGVISARE_BOT_USERNAME first: a QR code without the bot's name opens nothing.")
+    import segno  # only for a poster or a code: 0.7 MB the service would carry from start otherwise
+
     code = segno.make(link_for(bot, payload), error="m")
     buffer = io.BytesIO()
     if kind == "png":

@@ -157,44 +157,35 @@ class SearchIndex:
         """Index every published article, a few at a time, and each language's profile from a sample of its texts.
 
         Reading all 1,800 texts at once left about 5 MB of the server's heap behind for good (freed, but too
-        scattered for the allocator to give back); ten articles at a time leaves little.
+        scattered for the allocator to give back); ten articles at a time, each batch handed to one writer as it is
+        read, leaves little (a writer and a commit per batch cost more).
         """
         slugs = await published_slugs(session=session)
-        documents: list[tantivy.Document] = []
         samples: list[tuple[str, str]] = []
         swedish: list[str] = []
         about: list[tuple[str, str]] = []
+        writer = self._index.writer(heap_size=15_000_000, num_threads=1)
+        writer.delete_all_documents()
         for start in range(0, len(slugs), BUILD_CHUNK):
             texts = await published_texts(session=session, slugs=slugs[start : start + BUILD_CHUNK])
-            documents += _all_documents(texts, municipalities)
+            await asyncio.to_thread(_add, writer, _all_documents(texts, municipalities))
             samples += _language_samples(texts)
             swedish += _swedish(texts)
             about += _about(texts)
-        await asyncio.to_thread(self._write, documents, swedish, municipalities, None)
+        await asyncio.to_thread(self._commit, writer, swedish, municipalities)
         self.detector = await asyncio.to_thread(LanguageDetector.from_texts, samples)
         self._scope = await asyncio.to_thread(ScopeModel.train, about, off_topic_messages(), self.features)
 
-    def _apply(
-        self, texts: list[PublishedText], municipalities: dict[str, Municipality], slugs: list[str] | None
-    ) -> None:
-        self._write(_all_documents(texts, municipalities), _swedish(texts), municipalities, slugs)
-
-    def _write(
-        self,
-        documents: list[tantivy.Document],
-        swedish: list[str],
-        municipalities: dict[str, Municipality],
-        slugs: list[str] | None,
-    ) -> None:
-        """Replace the documents of `slugs` (None: all) with `documents`, then learn the Swedish vocabulary."""
+    def _apply(self, texts: list[PublishedText], municipalities: dict[str, Municipality], slugs: list[str]) -> None:
+        """Replace the documents of `slugs` with those of `texts`."""
         writer = self._index.writer(heap_size=15_000_000, num_threads=1)
-        if slugs is None:
-            writer.delete_all_documents()
-        else:
-            for slug in slugs:
-                writer.delete_documents_by_term("slug", slug)
-        for document in documents:
-            writer.add_document(document)
+        for slug in slugs:
+            writer.delete_documents_by_term("slug", slug)
+        _add(writer, _all_documents(texts, municipalities))
+        self._commit(writer, _swedish(texts), municipalities)
+
+    def _commit(self, writer: tantivy.IndexWriter, swedish: list[str], municipalities: dict[str, Municipality]) -> None:
+        """Make the writer's changes searchable, then learn the Swedish vocabulary and the towns."""
         writer.commit()
         writer.wait_merging_threads()
         self._index.reload()
@@ -360,6 +351,11 @@ class SearchIndex:
                 prefix = tantivy.Query.fuzzy_term_query(self._schema, field, stem, distance=0, prefix=True)
                 options.append(tantivy.Query.boost_query(prefix, FUZZY_BOOST * boost))
         return tantivy.Query.disjunction_max_query(options)
+
+
+def _add(writer: tantivy.IndexWriter, documents: list[tantivy.Document]) -> None:
+    for document in documents:
+        writer.add_document(document)
 
 
 def _all_documents(texts: list[PublishedText], municipalities: dict[str, Municipality]) -> list[tantivy.Document]:
