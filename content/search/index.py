@@ -53,6 +53,11 @@ BODY_ONLY_COVERAGE = 0.25
 OFF_TOPIC_LOG_ODDS = 3.0
 DOUBTFUL_TITLE_COVERAGE = 0.2
 DOUBTFUL_COVERAGE = 0.4
+# A question that looks very much off-topic (log odds above UNLIKELY_LOG_ODDS: "Real Madrid's score today", "who won
+# the football match") needs its answer's title to cover half its weight, or the text 60 % (stop 16).
+UNLIKELY_LOG_ODDS = 7.0
+UNLIKELY_TITLE_COVERAGE = 0.5
+UNLIKELY_COVERAGE = 0.6
 # An answer is weak when it covers less than WEAK_COVERAGE of the question and its title less than
 # WEAK_TITLE_COVERAGE: on eval.yaml and the blind set that marks 35 of 306 right first answers and 50 of 101 wrong.
 WEAK_COVERAGE = 0.4
@@ -219,10 +224,7 @@ class SearchIndex:
         hits = []
         least = MIN_SCORE * math.log(1 + self._docs_per_lang)
         total = sum(weights)
-        doubtful = self.off_topic_odds(lang, question) > OFF_TOPIC_LOG_ODDS
-        title_enough, text_enough = (
-            (DOUBTFUL_TITLE_COVERAGE, DOUBTFUL_COVERAGE) if doubtful else (MIN_TITLE_COVERAGE, BODY_ONLY_COVERAGE)
-        )
+        title_enough, text_enough = _enough(self.off_topic_odds(lang, question))
         for candidate, coverage in zip(candidates, coverages, strict=True):
             about = sum(w for w, found in zip(weights, candidate.titled, strict=True) if found) / total
             explained = about >= title_enough or coverage >= text_enough
@@ -351,6 +353,16 @@ class SearchIndex:
                 prefix = tantivy.Query.fuzzy_term_query(self._schema, field, stem, distance=0, prefix=True)
                 options.append(tantivy.Query.boost_query(prefix, FUZZY_BOOST * boost))
         return tantivy.Query.disjunction_max_query(options)
+
+
+def _enough(off_topic_odds: float) -> tuple[float, float]:
+    """How much of the question an answer's title, or else its text, must cover, the more the question looks
+    off-topic the more."""
+    if off_topic_odds > UNLIKELY_LOG_ODDS:
+        return UNLIKELY_TITLE_COVERAGE, UNLIKELY_COVERAGE
+    if off_topic_odds > OFF_TOPIC_LOG_ODDS:
+        return DOUBTFUL_TITLE_COVERAGE, DOUBTFUL_COVERAGE
+    return MIN_TITLE_COVERAGE, BODY_ONLY_COVERAGE
 
 
 def _add(writer: tantivy.IndexWriter, documents: list[tantivy.Document]) -> None:

@@ -78,7 +78,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         "how where when why do does did doing can could should would may might must shall have has had having am "
         "been being get got getting any some all about from up out so than too very just also please help hi "
         "hello thanks thank know tell want need like find here there anyone someone something does one way now "
-        "information info s t d ll re ve m"
+        "information info s t d ll re ve m dont doesnt didnt cant wont isnt arent im ive"
     ),
     "ar": _words(
         "في من على إلى الى عن مع هل كيف ماذا ما متى أين اين لماذا هذا هذه ذلك تلك هو هي هم انا أنا انت أنت نحن "

@@ -24,7 +24,8 @@ def test_the_evaluation_set_is_big_and_varied_enough() -> None:
     assert sum(not q.expect for q in questions) >= 20  # questions the content cannot answer
 
 
-BLIND_SET = DEFAULT_EVAL_FILE.with_name("eval-holdout-3.yaml")  # never tuned on (docs/search.md)
+SEEN_SET = DEFAULT_EVAL_FILE.with_name("eval-holdout-3.yaml")  # blind in stop 15, consulted in stop 16
+BLIND_SET = DEFAULT_EVAL_FILE.with_name("eval-holdout-4.yaml")  # written in stop 16, never tuned on (docs/search.md)
 
 
 async def test_search_meets_its_targets_on_the_evaluation_set_and_the_blind_one(sessions: Sessions) -> None:
@@ -32,9 +33,10 @@ async def test_search_meets_its_targets_on_the_evaluation_set_and_the_blind_one(
     index = SearchIndex()
     async with sessions() as session:
         await index.refresh(session)
-    # The floors sit just under the figures measured in stop 15 (docs/search.md), so a change that loses
+    # The floors sit just under the figures measured in stop 16 (docs/search.md), so a change that loses
     # answers or lets off-topic questions back in fails here.
-    for path, top3, out_of_scope, precision in ((DEFAULT_EVAL_FILE, 0.94, 0.65, 0.87), (BLIND_SET, 0.93, 0.75, 0.97)):
+    floors = ((DEFAULT_EVAL_FILE, 0.94, 0.72, 0.86), (SEEN_SET, 0.93, 0.77, 0.97), (BLIND_SET, 0.82, 0.70, 0.93))
+    for path, top3, out_of_scope, precision in floors:
         total, _ = evaluate(read_questions(path), index.search)
         figures = total.as_json()
         assert (figures["top3"] or 0) >= top3, (path.name, total.misses)
