@@ -85,13 +85,22 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         "كان يكون أو او ثم قد لا لم لن إن ان أن التي الذي الذين كل بعض عند لدي لي لك ممكن يمكن يمكنني أريد اريد "
         "اود أود ابحث أبحث بحاجة احتاج أحتاج مساعدة من فضلك شكرا مرحبا السلام عليكم هناك هنا فيه به بها له لها "
         "و ف ب ل ك يا أي اي شي شيء معلومات معلومه اعرف أعرف احصل أحصل نحصل يحصل تحصل الحصول "
-        "عند عندي عندنا"
+        "عند عندي عندنا "
+        # the same little words as people type them in Latin letters (Arabizi)
+        "shu shou sho esh ish kif kef keef kaif leh lesh laish wen wein fen fein mata ana ani enta enti inta inti "
+        "huwe howe hwe hiye hiya e7na ne7na ahna hon hone hona fi fe fee fih w wa aw el al il bel bil bl bi 3ala "
+        "3al 3a 3an ma mesh mish mush la lal lil min men mn ma3 m3 badde baddi bade bedi biddi bidi 3am momken "
+        "mumkin mmkn fini fina akid salam marhaba shukran ya"
     ),
     "fa": _words(
         "و در به از که این آن را با برای است هست هستند بود باشد شود می نمی چه چطور چگونه کجا کجاست کی چرا آیا ایا "
         "من تو او ما شما آنها ایشان یک هم یا اگر تا بر کنم کنید کرد کردن میخواهم می‌خواهم میخوام خواهم باید "
         "توانم میتوانم می‌توانم میشه می‌شود لطفا ممنون سلام دارم داریم دارید چی کدام کدوم هر همه اطلاعات "
         "بگیرم بگیریم گرفتن ها های هایی ای ایی درباره "
+        # the same little words as people type them in Latin letters (Finglish)
+        "chetor chetori chetoor chetoori chejuri chi chie chiye chera koja kojast ki man to ma shoma oon un in ino "
+        "ro ra be ba az dar va ke keh ham hast hastam hastim ast mitoonam mitunam mitonam mitoonim mishe mikham "
+        "mikhay mikhaim bayad lotfan salam mamnoon merci kheili khyli ye yek baraye bara too tu"
     ),
     "uk": _words(
         "і й та в у на з із до від за про для по як що де коли чому чи це цей ця ці той та ті я ти він вона ми "

@@ -35,7 +35,7 @@ async def test_search_meets_its_targets_on_the_evaluation_set_and_the_blind_one(
         await index.refresh(session)
     # The floors sit just under the figures measured in stop 16 (docs/search.md), so a change that loses
     # answers or lets off-topic questions back in fails here.
-    floors = ((DEFAULT_EVAL_FILE, 0.94, 0.72, 0.86), (SEEN_SET, 0.93, 0.77, 0.97), (BLIND_SET, 0.82, 0.70, 0.93))
+    floors = ((DEFAULT_EVAL_FILE, 0.94, 0.72, 0.86), (SEEN_SET, 0.93, 0.77, 0.97), (BLIND_SET, 0.85, 0.70, 0.95))
     for path, top3, out_of_scope, precision in floors:
         total, _ = evaluate(read_questions(path), index.search)
         figures = total.as_json()
