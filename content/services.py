@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.repository.records import content_generation
 from content.search.index import Hit, SearchIndex
+from content.search.occupations import NamedOccupation
 
 T = TypeVar("T")
 
@@ -74,6 +75,13 @@ class ContentServices:
         """
         await self._catch_up(session)
         return self.search.answer(lang, question, limit, nearby)
+
+    async def occupations_in(
+        self, lang: str, question: str, session: AsyncSession | None = None
+    ) -> list[NamedOccupation]:
+        """Return the occupations a question names, to lead to where each is in demand."""
+        await self._catch_up(session)
+        return self.search.occupations(lang, question)
 
     async def language_of(self, question: str, session: AsyncSession | None = None) -> str | None:
         """Return the language a question is written in (easy Swedish as "sv"), or None when it cannot be told."""

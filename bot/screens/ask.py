@@ -7,14 +7,16 @@ from bot.render import html
 from bot.reply import Button, Reply
 from bot.routes import route
 from bot.screens.articles import FROM_QUESTION
-from bot.screens.common import nav
+from bot.screens.common import name_in, nav
 from content.repository.people import record_question, update_user
 from content.search.index import Hit
+from content.search.occupations import NamedOccupation
 from translations.catalogs import Translator
 from translations.languages import BY_CODE, EASY_SWEDISH, SOURCE_LANGUAGE
 
 MAX_ANSWERS = 4
 MAYBE = 3  # topics offered as "maybe you mean" when there is no answer
+MAX_OCCUPATIONS = 2  # occupations the question names, offered before the answers
 
 
 def ask_prompt(ctx: Context) -> Reply:
@@ -31,9 +33,13 @@ async def answer(ctx: Context, question: str) -> Reply:
     """
     asked_in = await _language_of(ctx, question)
     hits, nearby = await ctx.services.ask(asked_in, question, MAX_ANSWERS, session=ctx.session, nearby=MAYBE)
-    await record_question(session=ctx.session, lang=asked_in, answer=hits[0].slug if hits else None, day=ctx.now.date())
+    occupations = await ctx.services.occupations_in(asked_in, question, session=ctx.session)
+    jobs = _occupation_buttons(ctx, occupations)
+    # counted like an answer: the occupation's screen of where it is in demand
+    answered = hits[0].slug if hits else (f"occupation:{occupations[0].slug}" if occupations else None)
+    await record_question(session=ctx.session, lang=asked_in, answer=answered, day=ctx.now.date())
     offer = await _offer(ctx, asked_in)
-    if not hits:
+    if not hits and not jobs:
         text = "\n\n".join(
             [
                 html(ctx._("Sorry, I found no answer to that in the information I have.")),
@@ -56,14 +62,19 @@ async def answer(ctx: Context, question: str) -> Reply:
             nav(ctx),
         ]
         return _with_offer(Reply(text, buttons), offer)
-    buttons = _article_buttons(ctx, hits, asked_in)
+    buttons = [*jobs, *_article_buttons(ctx, hits, asked_in)]
     buttons.append([Button("👤 " + ctx._("None of these: ask a person"), route("staff"))])
     buttons.append(nav(ctx, "ask"))
-    if hits[0].weak:
+    if hits and hits[0].weak:
         heading = ctx._("This may help, but I am not sure it answers your question. Choose:")
     else:
         heading = ctx._("This is what I found. Choose an answer:")
     return _with_offer(Reply(html(heading), buttons), offer)
+
+
+def _occupation_buttons(ctx: Context, occupations: list[NamedOccupation]) -> list[list[Button]]:
+    """The occupations the question names, each a way to where it is in demand (before the articles)."""
+    return [[Button("💼 " + name_in(ctx, o.names)[:60], route("o", o.slug))] for o in occupations[:MAX_OCCUPATIONS]]
 
 
 def _article_buttons(ctx: Context, hits: list[Hit], asked_in: str, mark: str = "") -> list[list[Button]]:

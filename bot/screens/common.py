@@ -50,6 +50,11 @@ def clock(value: datetime) -> str:
     return value.astimezone(SWEDEN).strftime("%H:%M")
 
 
+def name_in(ctx: Context, names: dict[str, str]) -> str:
+    """A name (of a region, an occupation) in the reader's language, or the first of the languages it has."""
+    return next((names[code] for code in ctx.chain if code in names), next(iter(names.values()), ""))
+
+
 def town_name(ctx: Context, town: Municipality) -> str:
     """A municipality's name in the reader's script, with the Swedish spelling the signs and buses use."""
     local = next((town.names[code] for code in ctx.chain if code in town.names), None)

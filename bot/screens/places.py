@@ -6,7 +6,7 @@ from bot.context import Context
 from bot.render import html
 from bot.reply import Button, Reply
 from bot.routes import route
-from bot.screens.common import example_label, nav, stale, town_name, when
+from bot.screens.common import example_label, name_in, nav, stale, town_name, when
 from content.models import Event, Municipality, Region
 from content.repository.articles import published_titles
 from content.repository.events import event_title, upcoming_events
@@ -36,13 +36,9 @@ SECTION_ICONS = {
 }
 
 
-def _name(ctx: Context, names: dict[str, str]) -> str:
-    return next((names[code] for code in ctx.chain if code in names), next(iter(names.values()), ""))
-
-
 async def regions(ctx: Context) -> Reply:
     """Choose a region."""
-    buttons = [[Button(_name(ctx, region.name), route("r", region.slug))] for region in await _regions(ctx)]
+    buttons = [[Button(name_in(ctx, region.name), route("r", region.slug))] for region in await _regions(ctx)]
     buttons.append(nav(ctx, "home"))
     return Reply("🏘 <b>" + html(ctx._("Choose a region")) + "</b>", buttons)
 

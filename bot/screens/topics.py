@@ -7,7 +7,7 @@ from bot.render import html
 from bot.reply import Button, Reply
 from bot.routes import route
 from bot.screens.articles import article, article_list
-from bot.screens.common import example_label, nav, stale, town_name
+from bot.screens.common import example_label, name_in, nav, stale, town_name
 from bot.screens.home import SITUATIONS
 from content.models import ArticleKind, Situation
 from content.repository.occupations import get_occupation_file, list_occupations
@@ -18,14 +18,10 @@ WORK_TOPICS = ["validering", "jobbsok", "starta-foretag"]
 LEVELS = {"high": N_("Great demand"), "medium": N_("Some demand"), "low": N_("Little demand")}
 
 
-def _name(ctx: Context, names: dict[str, str]) -> str:
-    return next((names[code] for code in ctx.chain if code in names), next(iter(names.values()), ""))
-
-
 async def work(ctx: Context) -> Reply:
     """Choose an occupation; or read about credentials, job seeking and starting a business."""
     buttons = [
-        [Button(_name(ctx, occupation.name), route("o", occupation.slug))]
+        [Button(name_in(ctx, occupation.name), route("o", occupation.slug))]
         for occupation in await list_occupations(session=ctx.session)
     ]
     topics = [
@@ -49,10 +45,10 @@ async def occupation(ctx: Context, slug: str) -> Reply:
     all_towns = await ctx.cached("towns", lambda: list_municipalities(session=ctx.session))
     towns = {town.slug: town_name(ctx, town) for town in all_towns}
     regions = {
-        region.slug: _name(ctx, region.name)
+        region.slug: name_in(ctx, region.name)
         for region in await ctx.cached("regions", lambda: list_regions(session=ctx.session))
     }
-    lines = [f"💼 <b>{html(_name(ctx, found.name))}</b>", html(ctx._("Where this occupation is needed:"))]
+    lines = [f"💼 <b>{html(name_in(ctx, found.name))}</b>", html(ctx._("Where this occupation is needed:"))]
     buttons = []
     for demand in found.demand:
         place = towns.get(demand.municipality or "") or regions.get(demand.region or "", "")

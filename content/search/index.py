@@ -23,9 +23,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import ArticleKind, Municipality
 from content.repository.articles import PublishedText, list_articles, published_slugs, published_texts
+from content.repository.occupations import list_occupations
 from content.repository.places import list_municipalities
 from content.repository.records import ContentError, changed_since, content_generation
 from content.search.analysis import COMPOUND_LANGUAGES, analyzer, split_compound, vocabulary
+from content.search.occupations import NamedOccupation, OccupationFinder
 from content.search.places import Gazetteer
 from content.search.scope import ScopeModel, off_topic_messages
 from content.search.text import normalize
@@ -134,6 +136,7 @@ class SearchIndex:
         self._known: dict[str, set[str]] = {code: set() for code in COMPOUND_LANGUAGES}
         self._docs_per_lang = 0
         self._places = Gazetteer()
+        self._occupations = OccupationFinder()
         self._scope = ScopeModel({})
         self.detector = LanguageDetector({})
         self.generation = -1
@@ -148,6 +151,7 @@ class SearchIndex:
             if generation == self.generation:
                 return False
             municipalities = {m.slug: m for m in await list_municipalities(session=session)}
+            self._occupations.update(await list_occupations(session=session), self.features, CODES)
             if self.generation < 0:
                 await self._build(session, municipalities)
             else:
@@ -235,6 +239,13 @@ class SearchIndex:
         if hits:
             hits = [hit for hit in hits if hit.score >= hits[0].score * MIN_RELATIVE_SCORE]
         return hits
+
+    def occupations(self, lang: str, question: str) -> list[NamedOccupation]:
+        """The occupations `question` names ("I am a nurse"), unless it looks off-topic ("how do I cook rice")."""
+        if lang not in self._analyzers or self.off_topic_odds(lang, question) > OFF_TOPIC_LOG_ODDS:
+            return []
+        words = self._analyzers[lang].analyze(normalize(question[:MAX_QUESTION_CHARS]))
+        return self._occupations.named(lang, words, by_beginning=lang in self._unstemmed)
 
     def off_topic_odds(self, lang: str, question: str) -> float:
         """How much more `question` looks like the off-topic messages than like the content (`scope.py`)."""

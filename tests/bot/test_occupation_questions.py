@@ -1,0 +1,44 @@
+"""A question that names one's occupation, in any of the languages, leads to where that occupation is in demand."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bot.conftest import Chat
+from tests.bot.emulator import BotAPIEmulator
+from translations.catalogs import Translator
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "question", "name"),
+    [
+        ("English", "en", "engineer", "Engineer"),
+        ("العربية", "ar", "أنا مهندس، أين أجد عملاً؟", "مهندس"),
+        ("Українська", "uk", "я інженер", "Інженер"),
+        ("Svenska", "sv", "Jag är undersköterska, var behövs jag?", "Undersköterska"),
+    ],
+)
+async def test_a_question_naming_an_occupation_offers_where_it_is_in_demand(
+    bot: BotAPIEmulator, language: str, code: str, question: str, name: str
+) -> None:
+    t = Translator(code)
+    person = Chat(bot, 9300)
+    await person.begin(language)
+    reply = await person.say(question)
+    assert t.gettext("Sorry, I found no answer to that in the information I have.") not in reply.plain
+    jobs = [label for label in reply.labels() if label.startswith("💼")]
+    assert jobs, reply.labels()
+    assert name in jobs[0]
+    assert reply.labels().index(jobs[0]) == 0  # before the articles
+    screen = await person.tap(reply, jobs[0])
+    assert t.gettext("Where this occupation is needed:") in screen.plain
+    assert name in screen.plain
+
+
+async def test_the_longer_name_wins_and_a_question_without_an_occupation_offers_none(bot: BotAPIEmulator) -> None:
+    person = Chat(bot, 9301)
+    await person.begin("English")
+    reply = await person.say("I am an assistant nurse, where can I work?")
+    assert [label for label in reply.labels() if label.startswith("💼")] == ["💼 Assistant nurse"]
+    other = await person.say("Where can I learn Swedish?")
+    assert not [label for label in other.labels() if label.startswith("💼")]
