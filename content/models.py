@@ -109,6 +109,7 @@ class Municipality(SQLModel, table=True):
     names: dict[str, str] = _json()  # the name in other languages' scripts
     region_id: int = Field(foreign_key="region.id", index=True)
     county: str | None = None
+    code: str | None = Field(default=None, max_length=4)  # the official municipality code (kommunkod), "2480"
     website: str | None = None
     search_terms: dict[str, list[str]] = _json()
 
@@ -152,7 +153,7 @@ class Occupation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, index=True, max_length=48)
     position: int = 0
-    ssyk: str | None = None
+    ssyk: str | None = None  # the SSYK 2012 occupation groups it covers, four digits each: "8331, 8332"
     name: dict[str, str] = _json()
     search_terms: dict[str, list[str]] = _json()
 

@@ -209,20 +209,25 @@ def content_check(
 ) -> None:
     """Check the content files without loading them, and every published text's translations."""
     from bot.render import markdown_to_html, telegram_html_problem
+    from content.files.codes_check import CodeProblem, check_codes
     from content.files.repository import read_bundle
-    from content.files.translation_check import check_bundle
+    from content.files.translation_check import TranslationProblem, check_bundle
 
     try:
         bundle = read_bundle(directory)
     except ContentFileError as error:
         raise _fail(error) from error
-    problems = check_bundle(bundle, lambda body, rtl: telegram_html_problem(markdown_to_html(body, rtl=rtl)))
+    # an editor's new town or occupation may wait for its code, as for a translation
+    problems: list[TranslationProblem | CodeProblem] = [
+        *check_bundle(bundle, lambda body, rtl: telegram_html_problem(markdown_to_html(body, rtl=rtl))),
+        *check_codes(bundle),
+    ]
     errors = [problem for problem in problems if not (allow_missing and problem.missing)]
     warnings = [problem for problem in problems if allow_missing and problem.missing]
     for problem in warnings:
         typer.echo(f"  warning: {problem}", err=True)
     if errors:
-        typer.echo(f"{len(errors)} translation problem(s):", err=True)
+        typer.echo(f"{len(errors)} problem(s) with translations or official codes:", err=True)
         for problem in errors:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1)
@@ -230,9 +235,11 @@ def content_check(
         f"OK: {len(bundle.regions)} regions, {len(bundle.municipalities)} municipalities, "
         f"{len(bundle.articles)} articles, {len(bundle.occupations)} occupations, {len(bundle.events)} events; "
         + (
-            f"{len(warnings)} text(s) missing or outdated in some language (warnings above)."
+            f"{len(warnings)} text(s) missing or outdated in some language, or record(s) without an official code "
+            "(warnings above)."
             if warnings
-            else f"every published text in all {len(CODES)} languages, faithful to its source."
+            else f"every published text in all {len(CODES)} languages, faithful to its source; every municipality "
+            "and occupation with its official code."
         )
     )
 

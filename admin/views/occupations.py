@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -166,13 +167,23 @@ def _demand(form: Form, places: set[str]) -> list[dict[str, Any]]:
     return rows
 
 
+def _ssyk(value: str | None) -> str | None:
+    """The SSYK 2012 groups as the file writes them ("8331, 8332"), from any commas and spaces between them."""
+    if value is None:
+        return None
+    groups = [group for group in re.split(r"[\s,;]+", value) if group]
+    if not groups or not all(re.fullmatch(r"\d{4}", group) for group in groups):
+        raise Invalid(N_("The SSYK codes must be four digits each, separated by commas: 8331, 8332."))
+    return ", ".join(dict.fromkeys(groups))
+
+
 def _from_form(form: Form, slug: str, places: set[str]) -> OccupationFile:
     name = per_language(form, "name", limit=200)
     if SOURCE_LANGUAGE not in name:
         raise Invalid(N_("The Swedish name is required."))
     data = {
         "slug": slug,
-        "ssyk": optional(form, "ssyk", limit=10),
+        "ssyk": _ssyk(optional(form, "ssyk", limit=200)),
         "name": name,
         "search_terms": terms(form, "terms"),
         "demand": _demand(form, places),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import web
@@ -167,12 +168,22 @@ async def region_save(request: web.Request) -> web.StreamResponse:
 
 def _town_values(record: MunicipalityFile | None, revision: int, region: str = "") -> dict[str, Any]:
     if record is None:
-        return {"slug": "", "name": "", "region": region, "county": "", "website": "", "terms": {}, "revision": ""}
+        return {
+            "slug": "",
+            "name": "",
+            "region": region,
+            "county": "",
+            "code": "",
+            "website": "",
+            "terms": {},
+            "revision": "",
+        }
     return {
         "slug": record.slug,
         "name": record.name,
         "region": record.region,
         "county": record.county or "",
+        "code": record.code or "",
         "website": record.website or "",
         "terms": terms_text(record.search_terms),
         "revision": str(revision),
@@ -185,6 +196,7 @@ def _town_posted(form: Form) -> dict[str, Any]:
         "name": posted(form, "name"),
         "region": posted(form, "region"),
         "county": posted(form, "county"),
+        "code": posted(form, "code"),
         "website": posted(form, "website"),
         "terms": {code: posted(form, f"terms-{code}") for code in CODES},
         "revision": posted(form, "revision"),
@@ -201,11 +213,15 @@ def _town_from_form(form: Form, slug: str, regions: list[Region]) -> Municipalit
     website = optional(form, "website", limit=500)
     if website is not None and not website.startswith(("https://", "http://")):
         raise Invalid(N_("The website must be an address starting with https:// (or http://)."))
+    code = optional(form, "code", limit=20)
+    if code is not None and not re.fullmatch(r"\d{4}", code):
+        raise Invalid(N_("The municipality code must be four digits, as Statistics Sweden writes it: 2480."))
     data = {
         "slug": slug,
         "name": name,
         "region": region,
         "county": optional(form, "county", limit=200),
+        "code": code,
         "website": website,
         "search_terms": terms(form, "terms"),
     }

@@ -34,6 +34,10 @@ from translations.languages import CODES, SOURCE_LANGUAGE
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
+# Official codes: a municipality's (kommunkod, "2480"; its first two digits are its county's), and the SSYK 2012
+# occupation groups an occupation covers ("8331, 8332").
+MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+SsykCodes = Annotated[str, StringConstraints(pattern=r"^\d{4}(, \d{4})*$", max_length=200)]
 
 V = TypeVar("V")
 
@@ -123,6 +127,7 @@ class MunicipalityFile(FileModel):
     names: Names = Field(default_factory=dict)  # the name in other languages' scripts; `name` is the Swedish one
     region: Slug
     county: str | None = None
+    code: MunicipalityCode | None = None
     website: str | None = None
     search_terms: Terms = Field(default_factory=dict)
 
@@ -197,7 +202,7 @@ class DemandFile(FileModel):
 
 class OccupationFile(FileModel):
     slug: Slug
-    ssyk: str | None = None
+    ssyk: SsykCodes | None = None
     name: Names
     search_terms: Terms = Field(default_factory=dict)
     demand: list[DemandFile] = Field(default_factory=list)

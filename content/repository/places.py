@@ -44,6 +44,7 @@ class MunicipalityAdapter:
             names=row.names,
             region=await slug_of(session, Region, row.region_id) or "",
             county=row.county,
+            code=row.code,
             website=row.website,
             search_terms=row.search_terms,
         )
@@ -55,6 +56,7 @@ class MunicipalityAdapter:
             slug=data.slug, name=data.name, region_id=region_id
         )
         row.name, row.region_id, row.county, row.website = data.name, region_id, data.county, data.website
+        row.code = data.code
         row.search_terms = {code: list(terms) for code, terms in data.search_terms.items()}
         row.names = dict(data.names)
         session.add(row)

@@ -49,6 +49,7 @@ def town_form(**overrides: Any) -> dict[str, Any]:
         "name": "Testby",
         "region": "blekinge",
         "county": "Blekinge län",
+        "code": "1099",
         "website": "https://www.testby.se",
         "terms-ar": "تستبي، تيستبي",
         "terms-uk": "Тестбю",
@@ -107,6 +108,7 @@ async def test_an_editor_creates_a_municipality_and_moves_it_to_another_region(
     created = await town(admin_sessions, "testby")
     assert created is not None
     assert (created.region, created.county, created.website) == ("blekinge", "Blekinge län", "https://www.testby.se")
+    assert created.code == "1099"
     assert created.search_terms == {"ar": ["تستبي", "تيستبي"], "uk": ["Тестбю"]}
     assert 'value="تستبي, تيستبي"' in page
 
@@ -128,6 +130,8 @@ async def test_an_editor_creates_a_municipality_and_moves_it_to_another_region(
         ({"website": "javascript:alert(1)"}, "The website must be an address starting with https://"),
         ({"slug": "umea"}, "The slug umea is already used"),
         ({"slug": "-bad"}, "The slug must be 1 to 48 lowercase letters"),
+        ({"code": "24801"}, "The municipality code must be four digits, as Statistics Sweden writes it: 2480."),
+        ({"code": "Umeå"}, "The municipality code must be four digits"),
     ],
 )
 async def test_bad_municipality_input_is_refused_with_a_message(
@@ -231,6 +235,7 @@ async def test_an_editor_creates_an_occupation_with_demand_and_edits_it(
     assert created is not None
     assert created.name == {"sv": "Plattsättare", "en": "Tiler"}
     assert created.search_terms == {"fa": ["جوشکار"]}
+    assert created.ssyk == "7212"
     rows = [(d.municipality, d.region, d.level, d.source, d.example) for d in created.demand]
     assert rows == [
         ("karlskrona", None, "high", "https://arbetsformedlingen.se/yrkesprognoser", False),
@@ -267,6 +272,8 @@ async def test_example_demand_rows_stay_marked_as_examples(login_as: Login) -> N
         ({"demand-0-level": "enormous"}, "Choose the level of each demand row from the list."),
         ({"demand-0-verified_at": "yesterday"}, "Write the date a row was checked as YYYY-MM-DD."),
         ({"name-sv": ""}, "The Swedish name is required."),
+        ({"ssyk": "721"}, "The SSYK codes must be four digits each, separated by commas: 8331, 8332."),
+        ({"ssyk": "7212, svetsare"}, "The SSYK codes must be four digits each"),
     ],
 )
 async def test_bad_occupation_input_is_refused_and_nothing_saved(
@@ -282,6 +289,20 @@ async def test_bad_occupation_input_is_refused_and_nothing_saved(
     assert 'value="https://arbetsformedlingen.se/yrkesprognoser"' in page
     async with admin_sessions() as session:
         assert await get_occupation_file(session=session, slug="platsattare") is None
+
+
+async def test_an_occupation_covers_several_ssyk_groups_written_any_way(
+    login_as: Login, admin_sessions: Sessions
+) -> None:
+    editor = await english(login_as)
+    status, _ = await editor.post("/occupations/new", occupation_form(ssyk="8331,8332 8331"))
+    assert status == 200
+    async with admin_sessions() as session:
+        created = await get_occupation_file(session=session, slug="platsattare")
+    assert created is not None
+    assert created.ssyk == "8331, 8332"  # as the file writes it, each group once
+    _, page = await editor.get("/occupations/platsattare")
+    assert 'value="8331, 8332"' in page
 
 
 async def test_a_stale_occupation_save_is_refused(login_as: Login, admin_sessions: Sessions) -> None:

@@ -144,6 +144,42 @@ def test_content_check_passes_the_starter_content_and_names_each_translation_pro
     assert "warning: articles/ny.yaml: ar: no translation" in err
 
 
+def test_content_check_proves_every_municipality_and_occupation_has_its_official_code(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    code, out, _ = _run(env, "content", "check")
+    assert "every municipality and occupation with its official code" in out
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "regions.yaml").write_text("- slug: norr\n  name: {sv: Norr}\n")
+    (repo / "municipalities.yaml").write_text(
+        "- {slug: umea, name: Umeå, region: norr, county: Västerbottens län, code: '2480'}\n"
+        "- {slug: kopia, name: Kopia, region: norr, county: Västerbottens län, code: '2480'}\n"
+        "- {slug: kiruna, name: Kiruna, region: norr, county: Norrbottens län, code: '2480'}\n"
+        "- {slug: ny, name: Ny, region: norr, county: Norrbottens län}\n"
+    )
+    (repo / "occupations.yaml").write_text("- slug: kock\n  name: {sv: Kock}\n")
+    code, _, err = _run(env, "content", "check", "--dir", str(repo))
+    assert code == 1
+    assert "municipality kopia: code 2480 is also umea's" in err
+    assert "municipality kiruna: code 2480 is not in Norrbottens län (25)" in err
+    assert "municipality ny: no official municipality code (code)" in err
+    assert "occupation kock: no SSYK 2012 occupation group (ssyk)" in err
+    (repo / "occupations.yaml").write_text("- slug: kock\n  name: {sv: Kock}\n  ssyk: '512'\n")
+    code, _, err = _run(env, "content", "check", "--dir", str(repo))
+    assert code == 1  # not four digits: the file itself is refused
+    assert "occupations.yaml" in err
+    (repo / "occupations.yaml").write_text("- slug: kock\n  name: {sv: Kock}\n")
+    code, _, err = _run(env, "content", "check", "--dir", str(repo), "--allow-missing")
+    assert code == 1  # a code that cannot be right is never only a warning
+    assert "warning: municipality ny: no official municipality code (code)" in err
+    assert "warning: occupation kock: no SSYK" in err
+    assert "municipality kopia: code 2480 is also umea's" in err
+    (repo / "municipalities.yaml").write_text("- {slug: ny, name: Ny, region: norr, county: Norrbottens län}\n")
+    code, _, err = _run(env, "content", "check", "--dir", str(repo), "--allow-missing")
+    assert code == 0  # an editor's new town or occupation may wait for its code
+
+
 def test_urgent_eval_prints_recall_and_false_alarms_per_language(env: dict[str, str], tmp_path: Path) -> None:
     messages = tmp_path / "urgent.yaml"
     messages.write_text(
