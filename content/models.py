@@ -311,7 +311,7 @@ class QuestionStat(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     day: date = Field(index=True)
     lang: str = Field(max_length=16)
-    answer_slug: str | None = Field(default=None, max_length=48)
+    answer_slug: str | None = Field(default=None, max_length=64)  # an article's slug, or "occupation:<slug>"
 
 
 class BroadcastStatus(enum.StrEnum):

@@ -172,7 +172,7 @@ def _ssyk(value: str | None) -> str | None:
     if value is None:
         return None
     groups = [group for group in re.split(r"[\s,;]+", value) if group]
-    if not groups or not all(re.fullmatch(r"\d{4}", group) for group in groups):
+    if not groups or not all(re.fullmatch(r"[0-9]{4}", group) for group in groups):
         raise Invalid(N_("The SSYK codes must be four digits each, separated by commas: 8331, 8332."))
     return ", ".join(dict.fromkeys(groups))
 

@@ -214,7 +214,7 @@ def _town_from_form(form: Form, slug: str, regions: list[Region]) -> Municipalit
     if website is not None and not website.startswith(("https://", "http://")):
         raise Invalid(N_("The website must be an address starting with https:// (or http://)."))
     code = optional(form, "code", limit=20)
-    if code is not None and not re.fullmatch(r"\d{4}", code):
+    if code is not None and not re.fullmatch(r"[0-9]{4}", code):
         raise Invalid(N_("The municipality code must be four digits, as Statistics Sweden writes it: 2480."))
     data = {
         "slug": slug,

@@ -62,8 +62,13 @@ async def answer(ctx: Context, question: str) -> Reply:
             nav(ctx),
         ]
         return _with_offer(Reply(text, buttons), offer)
-    buttons = [*jobs, *_article_buttons(ctx, hits, asked_in)]
+    if hits:  # the articles first: "I need a doctor" names an occupation, but asks for care
+        buttons = [*_article_buttons(ctx, hits, asked_in), *jobs]
+    else:  # only an occupation: it, and the topics nearest to the question, said as such
+        buttons = [*jobs, *_article_buttons(ctx, nearby, asked_in, "💡 ")]
     buttons.append([Button("👤 " + ctx._("None of these: ask a person"), route("staff"))])
+    if not hits:
+        buttons.append([Button("🆘 " + ctx._("Help & emergency numbers"), route("help"))])
     buttons.append(nav(ctx, "ask"))
     if hits and hits[0].weak:
         heading = ctx._("This may help, but I am not sure it answers your question. Choose:")
@@ -73,7 +78,7 @@ async def answer(ctx: Context, question: str) -> Reply:
 
 
 def _occupation_buttons(ctx: Context, occupations: list[NamedOccupation]) -> list[list[Button]]:
-    """The occupations the question names, each a way to where it is in demand (before the articles)."""
+    """The occupations the question names, each a way to where it is in demand."""
     return [[Button("💼 " + name_in(ctx, o.names)[:60], route("o", o.slug))] for o in occupations[:MAX_OCCUPATIONS]]
 
 

@@ -57,11 +57,13 @@ def check_codes(bundle: Bundle) -> list[CodeProblem]:
         if town.code is None:
             problems.append(CodeProblem(f"municipality {town.slug}: no official municipality code (code)", True))
             continue
-        if town.code in seen:
-            problems.append(CodeProblem(f"municipality {town.slug}: code {town.code} is also {seen[town.code]}'s"))
-        seen[town.code] = town.slug
+        first = seen.setdefault(town.code, town.slug)
+        if first != town.slug:
+            problems.append(CodeProblem(f"municipality {town.slug}: code {town.code} is also {first}'s"))
         county = COUNTY_CODES.get(town.county or "")
-        if county is None:
+        if town.county is None:
+            problems.append(CodeProblem(f"municipality {town.slug}: no county to check its code against", True))
+        elif county is None:
             problems.append(CodeProblem(f"municipality {town.slug}: unknown county {town.county!r}"))
         elif not town.code.startswith(county):
             wrong = f"municipality {town.slug}: code {town.code} is not in {town.county} ({county})"

@@ -36,8 +36,8 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,46}[a-
 Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
 # Official codes: a municipality's (kommunkod, "2480"; its first two digits are its county's), and the SSYK 2012
 # occupation groups an occupation covers ("8331, 8332").
-MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
-SsykCodes = Annotated[str, StringConstraints(pattern=r"^\d{4}(, \d{4})*$", max_length=200)]
+MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]  # ASCII digits: "٢٤٨٠" is no code
+SsykCodes = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}(, [0-9]{4})*$", max_length=200)]
 
 V = TypeVar("V")
 
@@ -121,6 +121,7 @@ class RegionFile(FileModel):
 
 class MunicipalityFile(FileModel):
     omit_if_empty = frozenset({"names"})
+    omit_if_none = frozenset({"code"})  # a repository from before the codes round-trips unchanged
 
     slug: Slug
     name: Text

@@ -151,7 +151,7 @@ class SearchIndex:
             if generation == self.generation:
                 return False
             municipalities = {m.slug: m for m in await list_municipalities(session=session)}
-            self._occupations.update(await list_occupations(session=session), self.features, CODES)
+            self._occupations.update(await list_occupations(session=session), self._plain_words, CODES)
             if self.generation < 0:
                 await self._build(session, municipalities)
             else:
@@ -174,13 +174,18 @@ class SearchIndex:
         swedish: list[str] = []
         about: list[tuple[str, str]] = []
         writer = self._index.writer(heap_size=15_000_000, num_threads=1)
-        writer.delete_all_documents()
-        for start in range(0, len(slugs), BUILD_CHUNK):
-            texts = await published_texts(session=session, slugs=slugs[start : start + BUILD_CHUNK])
-            await asyncio.to_thread(_add, writer, _all_documents(texts, municipalities))
-            samples += _language_samples(texts)
-            swedish += _swedish(texts)
-            about += _about(texts)
+        try:
+            writer.delete_all_documents()
+            for start in range(0, len(slugs), BUILD_CHUNK):
+                texts = await published_texts(session=session, slugs=slugs[start : start + BUILD_CHUNK])
+                await asyncio.to_thread(_add, writer, _all_documents(texts, municipalities))
+                samples += _language_samples(texts)
+                swedish += _swedish(texts)
+                about += _about(texts)
+        except BaseException:  # a failed read: nothing half-built is kept, and the index's lock is let go
+            writer.rollback()
+            writer.wait_merging_threads()
+            raise
         await asyncio.to_thread(self._commit, writer, swedish, municipalities)
         self.detector = await asyncio.to_thread(LanguageDetector.from_texts, samples)
         self._scope = await asyncio.to_thread(ScopeModel.train, about, off_topic_messages(), self.features)
@@ -244,8 +249,10 @@ class SearchIndex:
         """The occupations `question` names ("I am a nurse"), unless it looks off-topic ("how do I cook rice")."""
         if lang not in self._analyzers or self.off_topic_odds(lang, question) > OFF_TOPIC_LOG_ODDS:
             return []
-        words = self._analyzers[lang].analyze(normalize(question[:MAX_QUESTION_CHARS]))
-        return self._occupations.named(lang, words, by_beginning=lang in self._unstemmed)
+        return self._occupations.named(lang, self._plain_words(lang, question[:MAX_QUESTION_CHARS]), PREFIX_FROM)
+
+    def _plain_words(self, lang: str, text: str) -> list[str]:
+        return list(self._plain[lang].analyze(normalize(text)))
 
     def off_topic_odds(self, lang: str, question: str) -> float:
         """How much more `question` looks like the off-topic messages than like the content (`scope.py`)."""

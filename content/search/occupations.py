@@ -1,12 +1,13 @@
 """Which occupations a question names: "I am an engineer" leads to where engineers are in demand.
 
 Per language, every occupation's name in that language, its Swedish name (people use the Swedish word for their
-job: "undersköterska", "barnskötare") and its curated search terms are analysed as the search analyses words
-(stemmed, or in a language without a stemmer by their beginnings: "engineers" finds "engineer", "інженером"
-finds "інженер"); a name's parts between slashes and brackets count each ("Молодша медсестра / молодший
-медбрат", "مهندس (انجنیر)"). A question names an occupation when the words of one of those names follow each
-other in it. A name found inside a longer one that is also found counts once,
-as the longer ("assistant nurse", not also "nurse"). Occupations are not articles: the bot offers them beside the
+job: "undersköterska", "barnskötare") and its curated search terms are read as words: lower case, Latin letters
+without diacritics, stop words out, but not stemmed (the Swedish stemmer makes "lär" of both "lärare", teacher,
+and "lära", to learn). A name's word of six letters or more also matches the words that begin with it
+("engineers", "інженером"); a shorter one only itself. A name's parts between slashes and brackets count each
+("Молодша медсестра / молодший медбрат", "مهندس (انجنیر)"). A question names an occupation when the words of one
+of those names follow each other in it; a name found inside a longer one that is also found counts once, as the
+longer ("assistant nurse", not also "nurse"). Occupations are not articles: the bot offers them beside the
 answers, as a way to the screen of where each is in demand.
 """
 
@@ -44,7 +45,8 @@ class OccupationFinder:
     def update(
         self, occupations: Iterable[Occupation], features: Callable[[str, str], list[str]], languages: Iterable[str]
     ) -> None:
-        """Learn every occupation's names and search terms, in every language, as `features` gives their words."""
+        """Learn every occupation's names and search terms, in every language, as `features` gives their words
+        (the search's unstemmed analysis)."""
         by_first: dict[str, dict[str, list[_Name]]] = {code: {} for code in languages}
         names: dict[str, dict[str, str]] = {}
         for occupation in occupations:
@@ -62,20 +64,21 @@ class OccupationFinder:
                             by_first[code].setdefault(words[0], []).append(_Name(words, occupation.slug))
         self._by_first, self._names = by_first, names
 
-    def named(self, lang: str, words: list[str], by_beginning: bool = False) -> list[NamedOccupation]:
-        """The occupations named in a question of `lang` whose analysed words are `words`, in order of appearance.
+    def named(self, lang: str, words: list[str], prefix_from: int) -> list[NamedOccupation]:
+        """The occupations named in a question of `lang` whose words are `words`, in order of appearance.
 
-        `by_beginning`: in a language without a stemmer, a name's words are their beginnings ("інжен" for
-        "інженер") and match every word that begins with them ("інженером")."""
+        A name's word of at least `prefix_from` letters also matches the words that begin with it ("engineers",
+        "інженером"); a shorter one only itself ("врач", not "врачом": nor "cook" "cookies")."""
         index = self._by_first.get(lang, {})
         spans: list[tuple[int, int, str]] = []
         for start, word in enumerate(words):
-            firsts = {word[:j] for j in range(1, len(word) + 1)} if by_beginning else {word}
+            firsts = {word, *(word[:j] for j in range(prefix_from, len(word)))}
             for name in (name for first in firsts for name in index.get(first, ())):
                 end = start + len(name.words)
                 there = words[start:end]
                 if len(there) == len(name.words) and all(
-                    w.startswith(n) if by_beginning else w == n for w, n in zip(there, name.words, strict=True)
+                    w == n or (len(n) >= prefix_from and w.startswith(n))
+                    for w, n in zip(there, name.words, strict=True)
                 ):
                     spans.append((start, end, name.slug))
         longest = [

@@ -132,6 +132,7 @@ async def test_an_editor_creates_a_municipality_and_moves_it_to_another_region(
         ({"slug": "-bad"}, "The slug must be 1 to 48 lowercase letters"),
         ({"code": "24801"}, "The municipality code must be four digits, as Statistics Sweden writes it: 2480."),
         ({"code": "Umeå"}, "The municipality code must be four digits"),
+        ({"code": "٢٤٨٠"}, "The municipality code must be four digits"),  # digits, but not the ones open data uses
     ],
 )
 async def test_bad_municipality_input_is_refused_with_a_message(

@@ -29,10 +29,24 @@ async def test_a_question_naming_an_occupation_offers_where_it_is_in_demand(
     jobs = [label for label in reply.labels() if label.startswith("💼")]
     assert jobs, reply.labels()
     assert name in jobs[0]
-    assert reply.labels().index(jobs[0]) == 0  # before the articles
     screen = await person.tap(reply, jobs[0])
     assert t.gettext("Where this occupation is needed:") in screen.plain
     assert name in screen.plain
+
+
+async def test_an_occupation_alone_comes_first_and_an_article_answer_stays_before_it(bot: BotAPIEmulator) -> None:
+    person = Chat(bot, 9302)
+    await person.begin("English")
+    alone = await person.say("engineer")
+    labels = alone.labels()
+    assert labels[0] == "💼 Engineer"
+    assert "This is what I found. Choose an answer:" in alone.plain
+    assert "🆘 Help & emergency numbers" in labels  # no article answers it: help stays one tap away
+    care = await person.say("I need a doctor, I am sick")
+    labels = care.labels()
+    assert "💼 Doctor" in labels
+    assert labels.index("💼 Doctor") > 0  # the health article first: the question asks for care, not for work
+    assert not labels[0].startswith("💼")
 
 
 async def test_the_longer_name_wins_and_a_question_without_an_occupation_offers_none(bot: BotAPIEmulator) -> None:

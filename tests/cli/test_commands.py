@@ -175,9 +175,13 @@ def test_content_check_proves_every_municipality_and_occupation_has_its_official
     assert "warning: municipality ny: no official municipality code (code)" in err
     assert "warning: occupation kock: no SSYK" in err
     assert "municipality kopia: code 2480 is also umea's" in err
-    (repo / "municipalities.yaml").write_text("- {slug: ny, name: Ny, region: norr, county: Norrbottens län}\n")
+    (repo / "municipalities.yaml").write_text(
+        "- {slug: ny, name: Ny, region: norr, county: Norrbottens län}\n"
+        "- {slug: utan, name: Utan, region: norr, code: '2599'}\n"
+    )
     code, _, err = _run(env, "content", "check", "--dir", str(repo), "--allow-missing")
-    assert code == 0  # an editor's new town or occupation may wait for its code
+    assert code == 0  # an editor's new town or occupation may wait for its code, and its county
+    assert "warning: municipality utan: no county to check its code against" in err
 
 
 def test_urgent_eval_prints_recall_and_false_alarms_per_language(env: dict[str, str], tmp_path: Path) -> None:

@@ -76,3 +76,26 @@ async def test_the_migrations_match_the_models(database_url: str) -> None:
     finally:
         await engine.dispose()
     assert differences == []
+
+
+async def test_0006_keeps_the_ssyk_groups_an_old_admin_stored_and_drops_what_is_no_code(database_url: str) -> None:
+    from sqlalchemy import text
+
+    await downgrade(database_url, "0005")
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            for slug, ssyk in (("a", "5321/5323"), ("b", "532"), ("c", "7212"), ("d", None), ("e", "8331 8331")):
+                await connection.execute(
+                    text(
+                        "INSERT INTO occupation (slug, position, ssyk, name, search_terms) "
+                        "VALUES (:s, 0, :k, '{}', '{}')"
+                    ),
+                    {"s": slug, "k": ssyk},
+                )
+        await migrate(database_url)
+        async with engine.connect() as connection:
+            rows = dict((await connection.execute(text("SELECT slug, ssyk FROM occupation ORDER BY slug"))).all())
+    finally:
+        await engine.dispose()
+    assert rows == {"a": "5321, 5323", "b": None, "c": "7212", "d": None, "e": "8331"}

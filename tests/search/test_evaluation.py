@@ -25,7 +25,7 @@ def test_the_evaluation_set_is_big_and_varied_enough() -> None:
 
 
 SEEN_SET = DEFAULT_EVAL_FILE.with_name("eval-holdout-3.yaml")  # blind in stop 15, consulted in stop 16
-BLIND_SET = DEFAULT_EVAL_FILE.with_name("eval-holdout-4.yaml")  # written in stop 16, never tuned on (docs/search.md)
+BLIND_SET = DEFAULT_EVAL_FILE.with_name("eval-holdout-4.yaml")  # written blind in stop 16; how it was used: search.md
 
 
 async def test_search_meets_its_targets_on_the_evaluation_set_and_the_blind_one(sessions: Sessions) -> None:
