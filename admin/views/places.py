@@ -25,6 +25,7 @@ from admin.views.record_forms import (
     text,
     validated,
 )
+from content.files.codes_check import COUNTY_CODES
 from content.files.repository import MUNICIPALITIES, REGIONS
 from content.files.schema import MunicipalityFile, RegionFile
 from content.models import Region
@@ -203,6 +204,25 @@ def _town_posted(form: Form) -> dict[str, Any]:
     }
 
 
+async def _check_code(request: web.Request, town: MunicipalityFile) -> None:
+    """Refuse a municipality code another municipality has, or one outside the town's county (the mapping check of
+    `vagvisare content check`, said in the form)."""
+    if town.code is None:
+        return
+    async with request.app[SERVICES].sessions() as session:
+        others = [t for t in await list_municipalities(session=session) if t.code == town.code and t.slug != town.slug]
+    if others:
+        raise Invalid(N_("The municipality code {code} is already {name}'s."), code=town.code, name=others[0].name)
+    county = COUNTY_CODES.get(town.county or "")
+    if county is not None and not town.code.startswith(county):
+        raise Invalid(
+            N_("The municipality code {code} is not in {county}: its codes begin with {prefix}."),
+            code=town.code,
+            county=town.county,
+            prefix=county,
+        )
+
+
 def _town_from_form(form: Form, slug: str, regions: list[Region]) -> MunicipalityFile:
     name = text(form, "name", limit=200)
     if not name:
@@ -267,6 +287,7 @@ async def municipality_create(request: web.Request) -> web.StreamResponse:
     try:
         slug = slug_of_new(form)
         data = _town_from_form(form, slug, regions)
+        await _check_code(request, data)
         await save(request, MUNICIPALITIES, data, actor=actor_of(request), note="created in the admin", revision=None)
     except Invalid as problem:
         error = (problem.message, problem.values)
@@ -293,6 +314,7 @@ async def municipality_save(request: web.Request) -> web.StreamResponse:
     values = _town_posted(form)
     try:
         data = _town_from_form(form, slug, regions)
+        await _check_code(request, data)
         actor = actor_of(request)
         await save(
             request, MUNICIPALITIES, data, actor=actor, note="edited in the admin", revision=expected_revision(form)

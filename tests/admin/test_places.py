@@ -133,6 +133,8 @@ async def test_an_editor_creates_a_municipality_and_moves_it_to_another_region(
         ({"code": "24801"}, "The municipality code must be four digits, as Statistics Sweden writes it: 2480."),
         ({"code": "Umeå"}, "The municipality code must be four digits"),
         ({"code": "٢٤٨٠"}, "The municipality code must be four digits"),  # digits, but not the ones open data uses
+        ({"code": "2480"}, "The municipality code 2480 is already Umeå&#39;s."),
+        ({"code": "2499"}, "The municipality code 2499 is not in Blekinge län: its codes begin with 10."),
     ],
 )
 async def test_bad_municipality_input_is_refused_with_a_message(
