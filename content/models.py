@@ -431,6 +431,7 @@ class StaffAlert(SQLModel, table=True):
     status: AlertStatus = _enum(AlertStatus.PENDING, index=True)
     failures: int = 0
     error: str | None = Field(default=None, max_length=64)  # the kind of failure, never the message
+    sent_by: list[str] = _json(list)  # the channels ("email", "telegram") that have delivered it: a retry skips them
     created_at: datetime = _timestamp()
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 

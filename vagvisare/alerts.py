@@ -105,20 +105,32 @@ def compose(alert: Alert, admin_address: str) -> tuple[str, str]:
 async def deliver_once(
     sessions: async_sessionmaker[AsyncSession], channels: Sequence[Channel], admin_address: str
 ) -> int:
-    """Send the pending alerts through every channel; return how many went out everywhere."""
+    """Send the pending alerts through every channel that has not delivered them yet; return how many went out
+    everywhere. A channel that failed is tried again next round; one that delivered is not (staff get each alert
+    once per channel)."""
     async with sessions() as session, session.begin():
         alerts = await claim_alerts(session=session)
     sent = 0
     for alert in alerts:
         subject, body = compose(alert, admin_address)
-        errors = []
+        errors, delivered = [], []
         for channel in channels:
+            if channel.name in alert.sent_by:
+                continue
             try:
                 await channel.send(subject, body)
             except Exception as error:
                 errors.append(f"{channel.name}: {type(error).__name__}")
+            else:
+                delivered.append(channel.name)
         async with sessions() as session, session.begin():
-            await finish_alert(session=session, alert_id=alert.id, now=utcnow(), error="; ".join(errors) or None)
+            await finish_alert(
+                session=session,
+                alert_id=alert.id,
+                now=utcnow(),
+                error="; ".join(errors) or None,
+                sent_by=tuple(delivered),
+            )
         if errors:
             log.warning("Staff alert %d not sent (%s); trying again", alert.id, "; ".join(errors))
         else:

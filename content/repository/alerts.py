@@ -21,6 +21,7 @@ class Alert:
     thread_id: int
     lang: str
     created_at: datetime
+    sent_by: tuple[str, ...] = ()  # the channels it has already gone out by
 
 
 async def raise_alert(*, session: AsyncSession, thread_id: int, now: datetime) -> None:
@@ -52,15 +53,19 @@ async def claim_alerts(*, session: AsyncSession, limit: int = 10) -> list[Alert]
             .values(status=AlertStatus.SENDING)
         )
         if taken.rowcount == 1:
-            claimed.append(Alert(alert.id or 0, alert.thread_id, lang, alert.created_at))
+            claimed.append(Alert(alert.id or 0, alert.thread_id, lang, alert.created_at, tuple(alert.sent_by)))
     return claimed
 
 
-async def finish_alert(*, session: AsyncSession, alert_id: int, now: datetime, error: str | None = None) -> None:
-    """Record the outcome: sent, or one more failure (pending again until MAX_FAILURES, then failed)."""
+async def finish_alert(
+    *, session: AsyncSession, alert_id: int, now: datetime, error: str | None = None, sent_by: tuple[str, ...] = ()
+) -> None:
+    """Record the outcome: sent, or one more failure (pending again until MAX_FAILURES, then failed); `sent_by`:
+    the channels that delivered it this time, which a retry does not use again."""
     alert = await session.get(StaffAlert, alert_id)
     if alert is None:
         return  # the person used /forget meanwhile
+    alert.sent_by = list(dict.fromkeys([*alert.sent_by, *sent_by]))
     if error is None:
         alert.status, alert.sent_at, alert.error = AlertStatus.SENT, now, None
     else:

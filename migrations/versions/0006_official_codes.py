@@ -1,5 +1,5 @@
 """the official municipality code (kommunkod), to read official open data by; SSYK groups as "8331, 8332";
-room in the question statistics for "occupation:<slug>"
+room in the question statistics for "occupation:<slug>"; the channels a staff alert has gone out by
 
 Revision ID: 0006
 Revises: 0005
@@ -32,6 +32,7 @@ def upgrade() -> None:
             type_=sqlmodel.sql.sqltypes.AutoString(length=64),
             existing_nullable=True,
         )
+    op.add_column("staffalert", sa.Column("sent_by", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
     connection = op.get_bind()
     occupation = sa.table("occupation", sa.column("id", sa.Integer), sa.column("ssyk", sa.String))
     for row in connection.execute(sa.select(occupation.c.id, occupation.c.ssyk)).all():
@@ -42,6 +43,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("ALTER TABLE staffalert DROP COLUMN sent_by")
     with op.batch_alter_table("questionstat") as batch:
         batch.alter_column(
             "answer_slug",

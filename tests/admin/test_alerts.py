@@ -142,6 +142,27 @@ async def test_an_alert_that_cannot_be_sent_is_retried_then_marked_failed_and_fo
     assert await _alerts(admin_sessions) == []
 
 
+async def test_a_retry_goes_only_by_the_channel_that_failed(
+    bot: BotAPIEmulator,  # noqa: F811
+    admin_sessions: Sessions,
+    smtp: tuple[Mailbox, int],
+    staff_group: TelegramChannel,
+) -> None:
+    mailbox, port = smtp
+    await write_to_staff(Chat(bot, 8900), "English", "my husband hits me")
+    mark = len(bot.log)
+    assert await deliver_once(admin_sessions, [Down(), staff_group], ADMIN) == 0  # the mail server is down
+    [alert] = await _alerts(admin_sessions)
+    assert (alert.status, alert.sent_by, alert.failures) == (AlertStatus.PENDING, ["telegram"], 1)
+    email = EmailChannel(host="127.0.0.1", port=port, sender="bot@example.org", recipients=["staff@example.org"],
+                         starttls=False)  # fmt: skip
+    assert await deliver_once(admin_sessions, [email, staff_group], ADMIN) == 1  # the mail server is back
+    assert len(mailbox.messages) == 1
+    assert len(bot.since(STAFF_GROUP, mark)) == 1  # the staff group got it once, not again with the retry
+    [sent] = await _alerts(admin_sessions)
+    assert (sent.status, sorted(sent.sent_by)) == (AlertStatus.SENT, ["email", "telegram"])
+
+
 def test_channels_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VAGVISARE_ALERT_EMAIL_TO", "a@example.org, b@example.org")
     monkeypatch.setenv("VAGVISARE_SMTP_HOST", "smtp.example.org")
