@@ -15,6 +15,10 @@ from content.repository.places import list_municipalities, list_regions
 from translations.catalogs import N_
 
 WORK_TOPICS = ["validering", "jobbsok", "starta-foretag"]
+PLATSBANKEN = "https://arbetsformedlingen.se/platsbanken/"  # Arbetsförmedlingen's job ads (docs/open-data-sources.md)
+NO_OFFICIAL_FIGURES = N_(
+    "Official figures are not here yet. Today's job ads are on Platsbanken, Arbetsförmedlingen's job site."
+)
 LEVELS = {"high": N_("Great demand"), "medium": N_("Some demand"), "low": N_("Little demand")}
 
 
@@ -63,6 +67,9 @@ async def occupation(ctx: Context, slug: str) -> Reply:
         lines.append(html(ctx._("No information yet.")))
     if any(demand.example for demand in found.demand):
         lines.append("\n<i>" + html(ctx._("Example data is not real information about demand.")) + "</i>")
+    if all(demand.example for demand in found.demand):  # no official figure yet: say where the real ones are
+        lines.append(html(ctx._(NO_OFFICIAL_FIGURES)))
+        buttons.append([Button("🔎 " + ctx._("Job ads on Platsbanken"), url=PLATSBANKEN)])
     buttons += [[Button("📄 " + ctx._("Get my education recognised"), route("a", "validering"))]]
     buttons.append(nav(ctx, "work"))
     return Reply("\n".join(lines), buttons)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.screens.topics import NO_OFFICIAL_FIGURES
 from tests.bot.conftest import Chat
 from tests.bot.emulator import BotAPIEmulator
 from translations.catalogs import Translator
@@ -32,6 +33,9 @@ async def test_a_question_naming_an_occupation_offers_where_it_is_in_demand(
     screen = await person.tap(reply, jobs[0])
     assert t.gettext("Where this occupation is needed:") in screen.plain
     assert name in screen.plain
+    # no official figure yet (the starter demand rows are examples, not loaded here): where the real job ads are
+    assert t.gettext(NO_OFFICIAL_FIGURES) in screen.plain
+    assert "🔎 " + t.gettext("Job ads on Platsbanken") in screen.labels()
 
 
 async def test_an_occupation_alone_comes_first_and_an_article_answer_stays_before_it(bot: BotAPIEmulator) -> None:
