@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.repository.records import content_generation
-from content.search.index import Hit, SearchIndex
-from content.search.occupations import NamedOccupation
+from content.search.index import Answer, SearchIndex
 
 T = TypeVar("T")
 
@@ -67,21 +66,14 @@ class ContentServices:
 
     async def ask(
         self, lang: str, question: str, limit: int = 5, session: AsyncSession | None = None, nearby: int = 0
-    ) -> tuple[list[Hit], list[Hit]]:
+    ) -> Answer:
         """Answer a free-text question from published content, after catching up with content changes: the answers,
-        and when there are none, up to `nearby` articles nearest to it ("maybe you mean").
+        when there are none up to `nearby` articles nearest to it ("maybe you mean"), and the occupations it names.
 
         A caller inside a transaction passes its session, so no second connection is taken from the pool.
         """
         await self._catch_up(session)
         return self.search.answer(lang, question, limit, nearby)
-
-    async def occupations_in(
-        self, lang: str, question: str, session: AsyncSession | None = None
-    ) -> list[NamedOccupation]:
-        """Return the occupations a question names, to lead to where each is in demand."""
-        await self._catch_up(session)
-        return self.search.occupations(lang, question)
 
     async def language_of(self, question: str, session: AsyncSession | None = None) -> str | None:
         """Return the language a question is written in (easy Swedish as "sv"), or None when it cannot be told."""

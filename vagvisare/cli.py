@@ -329,7 +329,7 @@ def ask(
     async def go() -> list[dict[str, object]]:
         async with database(settings) as sessions:
             services = ContentServices(sessions=sessions, search=SearchIndex())
-            hits, _ = await services.ask(lang, question, limit)
+            hits = (await services.ask(lang, question, limit)).hits
             return [hit.as_json() for hit in hits]
 
     typer.echo(json.dumps(asyncio.run(go()), ensure_ascii=False, indent=2))

@@ -32,8 +32,8 @@ async def answer(ctx: Context, question: str) -> Reply:
     bot offers once to switch to it.
     """
     asked_in = await _language_of(ctx, question)
-    hits, nearby = await ctx.services.ask(asked_in, question, MAX_ANSWERS, session=ctx.session, nearby=MAYBE)
-    occupations = await ctx.services.occupations_in(asked_in, question, session=ctx.session)
+    found = await ctx.services.ask(asked_in, question, MAX_ANSWERS, session=ctx.session, nearby=MAYBE)
+    hits, nearby, occupations = found.hits, found.nearby, found.occupations
     jobs = _occupation_buttons(ctx, occupations)
     # counted like an answer: the occupation's screen of where it is in demand
     answered = hits[0].slug if hits else (f"occupation:{occupations[0].slug}" if occupations else None)

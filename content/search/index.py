@@ -96,6 +96,16 @@ Key = tuple[int, int]  # a document's address in the index: (segment, document)
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """What a question finds: its answers; when there are none, the topics nearest to it ("maybe you mean"); and
+    the occupations it names."""
+
+    hits: list[Hit]
+    nearby: list[Hit]
+    occupations: list[NamedOccupation]
+
+
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A document that matches some words of a question, before the decision whether it answers it."""
 
@@ -211,29 +221,33 @@ class SearchIndex:
 
     def search(self, lang: str, question: str, limit: int = 5) -> list[Hit]:
         """Return the best answers to `question` in `lang`, best first; empty when nothing fits well."""
-        return self.answer(lang, question, limit)[0]
+        return self.answer(lang, question, limit).hits
 
-    def answer(self, lang: str, question: str, limit: int = 5, nearby: int = 0) -> tuple[list[Hit], list[Hit]]:
+    def answer(self, lang: str, question: str, limit: int = 5, nearby: int = 0) -> Answer:
         """Return the best answers, and when there are none, up to `nearby` articles nearest to the question for
         "maybe you mean": the best-scoring documents that share a word with it, whatever the thresholds (none when
-        no word is found anywhere). One search serves both."""
+        no word is found anywhere); and the occupations it names. One search, and one look at the off-topic odds,
+        serve all three."""
         weights, candidates = self.candidates(lang, question, pool=max(limit * 3, nearby * 3, 15))
+        odds = self.off_topic_odds(lang, question)
+        occupations = self.occupations(lang, question, odds)
         total = sum(weights)
         coverages = [sum(w for w, found in zip(weights, c.matched, strict=True) if found) / total for c in candidates]
-        hits = self._answers(lang, question, weights, candidates, coverages)[:limit]
+        hits = self._answers(odds, weights, candidates, coverages)[:limit]
         if hits or not nearby:
-            return hits, []
+            return Answer(hits, [], occupations)
         scored = sorted(zip(coverages, candidates, strict=True), key=lambda pair: -pair[1].hit.score * pair[0])
-        return [], [replace(c.hit, score=c.hit.score * coverage, weak=True) for coverage, c in scored[:nearby]]
+        closest = [replace(c.hit, score=c.hit.score * coverage, weak=True) for coverage, c in scored[:nearby]]
+        return Answer([], closest, occupations)
 
     def _answers(
-        self, lang: str, question: str, weights: list[float], candidates: list[Candidate], coverages: list[float]
+        self, odds: float, weights: list[float], candidates: list[Candidate], coverages: list[float]
     ) -> list[Hit]:
-        """The candidates that answer the question (see docs/search.md), best first."""
+        """The candidates that answer a question with these off-topic `odds` (see docs/search.md), best first."""
         hits = []
         least = MIN_SCORE * math.log(1 + self._docs_per_lang)
         total = sum(weights)
-        title_enough, text_enough = _enough(self.off_topic_odds(lang, question))
+        title_enough, text_enough = _enough(odds)
         for candidate, coverage in zip(candidates, coverages, strict=True):
             about = sum(w for w, found in zip(weights, candidate.titled, strict=True) if found) / total
             explained = about >= title_enough or coverage >= text_enough
@@ -245,9 +259,12 @@ class SearchIndex:
             hits = [hit for hit in hits if hit.score >= hits[0].score * MIN_RELATIVE_SCORE]
         return hits
 
-    def occupations(self, lang: str, question: str) -> list[NamedOccupation]:
-        """The occupations `question` names ("I am a nurse"), unless it looks off-topic ("how do I cook rice")."""
-        if lang not in self._analyzers or self.off_topic_odds(lang, question) > OFF_TOPIC_LOG_ODDS:
+    def occupations(self, lang: str, question: str, odds: float | None = None) -> list[NamedOccupation]:
+        """The occupations `question` names ("I am a nurse"), unless it looks off-topic ("how do I cook rice");
+        `odds`: its off-topic odds, when already known."""
+        if lang not in self._analyzers:
+            return []
+        if (self.off_topic_odds(lang, question) if odds is None else odds) > OFF_TOPIC_LOG_ODDS:
             return []
         return self._occupations.named(lang, self._plain_words(lang, question[:MAX_QUESTION_CHARS]), PREFIX_FROM)
 
@@ -334,7 +351,7 @@ class SearchIndex:
     ) -> tuple[list[tantivy.Query], list[tuple[str, str]]]:
         """Return one query per word of the question, and each word's (stem, word); an unknown compound matches by
         its known parts."""
-        words = list(dict.fromkeys(self._plain[lang].analyze(normalize(question[:MAX_QUESTION_CHARS]))))
+        words = list(dict.fromkeys(self._plain_words(lang, question[:MAX_QUESTION_CHARS])))
         groups = []
         used: list[tuple[str, str]] = []
         for word in words[:MAX_TERMS]:

@@ -75,6 +75,13 @@ async def _alerts(sessions: Sessions) -> list[StaffAlert]:
         return list((await session.exec(select(StaffAlert))).all())
 
 
+def _local_email(port: int) -> EmailChannel:
+    """The e-mail channel to the local SMTP stand-in."""
+    return EmailChannel(
+        host="127.0.0.1", port=port, sender="bot@example.org", recipients=["staff@example.org"], starttls=False
+    )
+
+
 async def test_an_urgent_message_alerts_staff_by_email_and_telegram_without_its_text(
     bot: BotAPIEmulator,  # noqa: F811
     admin_sessions: Sessions,
@@ -82,8 +89,7 @@ async def test_an_urgent_message_alerts_staff_by_email_and_telegram_without_its_
     staff_group: TelegramChannel,
 ) -> None:
     mailbox, port = smtp
-    email = EmailChannel(host="127.0.0.1", port=port, sender="bot@example.org", recipients=["staff@example.org"],
-                         starttls=False)  # fmt: skip
+    email = _local_email(port)
     await write_to_staff(Chat(bot, 8600), "English", "When does SFI start?")
     assert await deliver_once(admin_sessions, [email, staff_group], ADMIN) == 0  # an ordinary question: no alert
     await write_to_staff(Chat(bot, 8601), "العربية", "زوجي يضربني وأنا خائفة")
@@ -154,8 +160,7 @@ async def test_a_retry_goes_only_by_the_channel_that_failed(
     assert await deliver_once(admin_sessions, [Down(), staff_group], ADMIN) == 0  # the mail server is down
     [alert] = await _alerts(admin_sessions)
     assert (alert.status, alert.sent_by, alert.failures) == (AlertStatus.PENDING, ["telegram"], 1)
-    email = EmailChannel(host="127.0.0.1", port=port, sender="bot@example.org", recipients=["staff@example.org"],
-                         starttls=False)  # fmt: skip
+    email = _local_email(port)
     assert await deliver_once(admin_sessions, [email, staff_group], ADMIN) == 1  # the mail server is back
     assert len(mailbox.messages) == 1
     assert len(bot.since(STAFF_GROUP, mark)) == 1  # the staff group got it once, not again with the retry
