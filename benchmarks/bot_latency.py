@@ -122,6 +122,7 @@ async def main(users: int, rounds: int, think: float, database_url: str | None, 
             "VAGVISARE_TELEGRAM_TOKEN": TOKEN,
             "VAGVISARE_TELEGRAM_API_URL": f"http://127.0.0.1:{port}/bot",
             "VAGVISARE_LOG_LEVEL": "WARNING",
+            "VAGVISARE_OPEN_DATA_REFRESH": "false",  # no agency is reachable here; the refresh runs in a child anyway
         }
         if database_url:
             env["VAGVISARE_DATABASE_URL"] = database_url

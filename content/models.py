@@ -168,6 +168,74 @@ class OccupationDemand(SQLModel, table=True):
     source: str | None = None
     verified_at: date | None = None
     example: bool = False
+    note: str | None = Field(default=None, sa_type=Text)  # an editor's local note, in Swedish, with its own source
+
+
+class OpenDataSource(enum.StrEnum):
+    """The official open data Vägvisare reads (docs/open-data-sources.md)."""
+
+    JOBADS = "jobads"  # JobTech JobSearch: open job ads per occupation group and municipality
+    OUTLOOK = "outlook"  # Arbetsförmedlingen's Yrkesbarometer: job prospects per occupation and county
+    KOLADA = "kolada"  # Kolada: the municipalities' key figures
+
+
+class DataSourceStatus(SQLModel, table=True):
+    """How each open-data source last went: what the admin shows and the refresh schedule reads."""
+
+    __tablename__ = "datasource"
+    name: str = Field(primary_key=True, max_length=16)
+    last_attempt_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    last_success_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    via: str | None = Field(default=None, max_length=16)  # "fetch" or "import" (of a file)
+    source_url: str | None = None
+    data_date: date | None = None  # the data's own date, as the source gives it
+    rows: int = 0
+    rows_changed: int = 0  # rows added, removed or with another value than before, in the last success
+    seconds: float | None = None
+    error: str | None = Field(default=None, sa_type=Text)  # of the last attempt; None when it succeeded
+
+
+class JobAdCount(SQLModel, table=True):
+    """Open job ads for one occupation in one municipality (JobTech JobSearch, or a JobStream snapshot file)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    occupation_id: int = Field(foreign_key="occupation.id", index=True, ondelete="CASCADE")
+    municipality_id: int = Field(foreign_key="municipality.id", index=True, ondelete="CASCADE")
+    ads: int
+    newest: list[dict[str, str]] = _json(list)  # up to three of the newest ads: {"url": ..., "headline": ...}
+    source_url: str
+    data_date: date
+    fetched_at: datetime = _timestamp()
+
+
+class LabourOutlook(SQLModel, table=True):
+    """Arbetsförmedlingen's judgement of one barometer occupation in one county (or the whole country)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    occupation_id: int = Field(foreign_key="occupation.id", index=True, ondelete="CASCADE")
+    county: str | None = Field(default=None, max_length=2)  # the county code (länskod); None: the whole country
+    barometer_occupation: str  # yb_yrke, as published
+    ssyk: str  # the SSYK groups the barometer occupation covers, as published
+    prospects: str  # jobbmojligheter: the job prospects now, as published ("stora", ...)
+    recruitment: str | None = None  # rekryteringssituation, as published
+    forecast: str | None = None  # prognos: demand in five years, as published
+    round: str  # omgang: the barometer's edition
+    source_url: str
+    data_date: date
+    fetched_at: datetime = _timestamp()
+
+
+class KeyFigure(SQLModel, table=True):
+    """One of a municipality's key figures for one year (Kolada)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True, ondelete="CASCADE")
+    kpi: str = Field(max_length=16)
+    year: int
+    value: float
+    source_url: str
+    data_date: date
+    fetched_at: datetime = _timestamp()
 
 
 class Event(SQLModel, table=True):

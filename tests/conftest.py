@@ -23,6 +23,9 @@ from content.db import migrate, open_database
 PG_DSN = os.environ.get("VAGVISARE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+# Tests never reach the agencies: a service started by a test refreshes no open data unless the test asks it to,
+# against its own stand-in (tests/opendata).
+os.environ.setdefault("VAGVISARE_OPEN_DATA_REFRESH", "false")
 
 
 def _asyncpg_dsn(database: str) -> str:

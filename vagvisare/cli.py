@@ -32,6 +32,7 @@ from content.search.evaluation import (
 from content.search.index import SearchIndex
 from content.services import ContentServices
 from translations.languages import CODES
+from vagvisare.data_commands import data_app
 from vagvisare.settings import Settings
 from vagvisare.startup import database, search_index
 
@@ -48,6 +49,7 @@ app.add_typer(content_app, name="content")
 app.add_typer(translations_app, name="translations")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(data_app, name="data")
 
 
 def _settings() -> Settings:

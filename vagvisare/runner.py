@@ -22,6 +22,7 @@ from bot.conversation import Conversation
 from bot.urgent import lexicon
 from content.services import ContentServices, ReadCache
 from vagvisare.alerts import run_alerts
+from vagvisare.refresh import refresh_open_data
 from vagvisare.sending import keep_house, send_outbox
 from vagvisare.settings import Settings
 from vagvisare.startup import database, search_index, settle_memory
@@ -72,6 +73,8 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
             asyncio.create_task(keep_house(settings, sessions, stop)),
             asyncio.create_task(run_alerts(settings, sessions, stop)),
         ]
+        if settings.open_data_refresh:
+            background.append(asyncio.create_task(refresh_open_data(settings, sessions, stop)))
         try:
             await web.TCPSite(runner, settings.admin_host, settings.admin_port).start()
             address = f"http://{settings.admin_host}:{settings.admin_port}/"

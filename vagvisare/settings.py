@@ -105,6 +105,41 @@ class Settings(BaseSettings):
         description="Telegram chat (a staff group the bot is a member of; group ids are negative) that is alerted "
         "when an urgent message reaches the inbox; needs `VAGVISARE_TELEGRAM_TOKEN`.",
     )
+    open_data_refresh: bool = Field(
+        True,
+        description="`run` refreshes the official open data (job ads, Arbetsförmedlingen's outlook, Kolada's key "
+        "figures) on the schedule below, each in a short-lived child process; off: only `vagvisare data fetch` "
+        "or `data import` fill them.",
+    )
+    refresh_jobads_hours: float = Field(
+        24, ge=0, description="Hours between refreshes of the open job ads (JobTech JobSearch); 0: never."
+    )
+    refresh_outlook_hours: float = Field(
+        168, ge=0, description="Hours between refreshes of Arbetsförmedlingen's Yrkesbarometer; 0: never."
+    )
+    refresh_kolada_hours: float = Field(
+        168, ge=0, description="Hours between refreshes of the municipalities' key figures (Kolada); 0: never."
+    )
+    jobsearch_url: str = Field(
+        "https://jobsearch.api.jobtechdev.se", description="JobTech JobSearch API (open job ads)."
+    )
+    jobsearch_api_key: SecretStr | None = Field(
+        None,
+        description="API key for JobSearch, sent as `api-key`, if JobTech asks for one (apirequest.jobtechdev.se).",
+    )
+    outlook_url: str = Field(
+        "https://arbetsformedlingen.se/statistik/yrkes--och-kompetensanalyser",
+        description="Arbetsförmedlingen's page that links to the Yrkesbarometer workbook (.xlsx), or the workbook.",
+    )
+    kolada_url: str = Field("https://api.kolada.se/v3", description="Kolada's API (the municipalities' key figures).")
+    open_data_rate: float = Field(
+        2.0, gt=0, le=20, description="Requests per second to an open-data source at most (JobTech asks for restraint)."
+    )
+    open_data_contact: str | None = Field(
+        None,
+        description="A contact address (e-mail or web page) added to the User-Agent of open-data requests, so an "
+        "agency can reach the installation's operator.",
+    )
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
 
     @field_validator("log_level")

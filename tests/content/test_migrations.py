@@ -30,6 +30,10 @@ TABLES = {
     "inboxthread",
     "staffalert",
     "inboxmessage",
+    "datasource",
+    "jobadcount",
+    "labouroutlook",
+    "keyfigure",
 }
 
 
