@@ -28,7 +28,9 @@ from admin.views.record_forms import (
     validated,
 )
 from content.files.schema import OccupationFile
-from content.models import DemandLevel
+from content.models import DemandLevel, Occupation
+from content.opendata.demand import OfficialDemand, official_demand
+from content.repository.lookup import by_slug
 from content.repository.occupations import OCCUPATIONS, get_occupation_file, list_occupations
 from content.repository.places import list_municipalities, list_regions
 from content.repository.records import StaleEditError, latest_revision_number
@@ -78,7 +80,7 @@ async def _stored(request: web.Request, slug: str) -> tuple[OccupationFile, int]
 
 
 def _blank_row() -> dict[str, Any]:
-    return {"place": "", "level": "", "source": "", "verified_at": "", "example": False}
+    return {"place": "", "level": "", "source": "", "verified_at": "", "example": False, "note": ""}
 
 
 def _values(record: OccupationFile | None, revision: int) -> dict[str, Any]:
@@ -91,6 +93,7 @@ def _values(record: OccupationFile | None, revision: int) -> dict[str, Any]:
             "source": row.source or "",
             "verified_at": row.verified_at.isoformat() if row.verified_at else "",
             "example": row.example,
+            "note": row.note or "",
         }
         for row in record.demand
     ]
@@ -119,6 +122,7 @@ def _posted(form: Form) -> dict[str, Any]:
             "source": posted(form, f"demand-{i}-source"),
             "verified_at": posted(form, f"demand-{i}-verified_at"),
             "example": checked(form, f"demand-{i}-example"),
+            "note": posted(form, f"demand-{i}-note"),
         }
         for i in range(_row_count(form))
         if not checked(form, f"demand-{i}-remove")
@@ -152,6 +156,7 @@ def _demand(form: Form, places: set[str]) -> list[dict[str, Any]]:
             raise Invalid(N_("Write the date a row was checked as YYYY-MM-DD.")) from None
         source = optional(form, f"demand-{i}-source", limit=500)
         example = checked(form, f"demand-{i}-example")
+        note = optional(form, f"demand-{i}-note", limit=300)
         if source is None and not example:
             raise Invalid(N_("A demand row without a source must be marked as an example."))
         kind, slug = place.split(":", 1)
@@ -162,6 +167,7 @@ def _demand(form: Form, places: set[str]) -> list[dict[str, Any]]:
                 "source": source,
                 "verified_at": verified_at,
                 "example": example,
+                "note": note,
             }
         )
     return rows
@@ -206,6 +212,7 @@ async def _form(
         values["demand"] = values["demand"] + [_blank_row()] * BLANK_ROWS
     context = {
         "record": record,
+        "official": await _official(request, record.slug) if record else None,
         "values": values,
         "regions": regions,
         "towns": towns,
@@ -214,6 +221,16 @@ async def _form(
         "error": error,
     }
     return await render(request, "occupations/form.html", context, status=status)
+
+
+async def _official(request: web.Request, slug: str) -> OfficialDemand | None:
+    """The official figures for the occupation, as the bot shows them (read-only here)."""
+    async with request.app[SERVICES].sessions() as session:
+        row = await by_slug(session, Occupation, slug)
+        if row is None:
+            return None
+        found = await official_demand(session, row.id or 0, await list_municipalities(session=session))
+    return found if found else None
 
 
 async def _place_keys(request: web.Request) -> set[str]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal
+
 from bot.context import Context
 from bot.render import html
 from bot.reply import Button, Reply
 from bot.routes import route
-from bot.screens.common import example_label, name_in, nav, stale, town_name, when
-from content.models import Event, Municipality, Region
+from bot.screens.common import babel_locale, example_label, name_in, nav, stale, town_name, when
+from content.models import Event, KeyFigure, Municipality, Region
+from content.opendata.kolada import KEY_FIGURES
 from content.repository.articles import published_titles
 from content.repository.events import event_title, upcoming_events
+from content.repository.opendata import key_figures
 from content.repository.people import follows, set_follow
 from content.repository.places import list_municipalities, list_regions
 from translations.catalogs import N_
@@ -25,6 +29,12 @@ SECTION_LABELS = {
     "associations": N_("Associations"),
     "travel": N_("Getting there"),
 }
+KEY_FIGURE_LABELS = {
+    "N01951": N_("Inhabitants: {value}"),
+    "N02926": N_("Born abroad: {value}"),
+    "N03937": N_("Openly unemployed: {value}"),
+}
+KEY_FIGURE_ICONS = {"N01951": "👥", "N02926": "🌍", "N03937": "📉"}
 SECTION_ICONS = {
     "overview": "ℹ️",
     "work": "💼",
@@ -65,6 +75,7 @@ async def municipality(ctx: Context, slug: str) -> Reply:
         lines.append(html(town.county))
     if town.website:
         lines.append(f'🌐 <a href="{html(town.website)}">{html(town.website)}</a>')
+    lines += await key_figure_lines(ctx, town)
     events = [event for event in await _events(ctx, slug) if event.starts_at >= ctx.now][:3]
     if events:
         lines.append("\n📅 <b>" + html(ctx._("Upcoming events")) + "</b>")
@@ -170,8 +181,11 @@ async def compare(ctx: Context, first_id: str, second_id: str) -> Reply:
             return stale(ctx)
         towns.append(town)
     blocks = []
+    figures_shown = False
     for town in towns:
         sections = await _sections(ctx, town.slug)
+        figures = await key_figure_lines(ctx, town, with_source=False)
+        figures_shown = figures_shown or bool(figures)
         events = [event for event in await _events(ctx, town.slug) if event.starts_at >= ctx.now]
         known = ", ".join(ctx._(SECTION_LABELS.get(s or "", "")) for _, _, s in sections if s) or "–"
         blocks.append(
@@ -179,10 +193,35 @@ async def compare(ctx: Context, first_id: str, second_id: str) -> Reply:
                 [
                     f"🏘 <b>{html(town_name(ctx, town))}</b>",
                     html(town.county or ""),
+                    *figures,
                     html(ctx._("Information: {sections}", sections=known)),
                     html(ctx.t.ngettext("{count} upcoming event", "{count} upcoming events", len(events))),
                 ]
             )
         )
     buttons = [[Button(town_name(ctx, town), route("m", town.slug)) for town in towns], nav(ctx, f"m:{towns[0].slug}")]
+    if figures_shown:
+        blocks.append("<i>" + html(ctx._("Key figures: Kolada (RKA), the municipalities' own statistics.")) + "</i>")
     return Reply("⚖️ " + "\n\n".join(blocks), buttons)
+
+
+async def key_figure_lines(ctx: Context, town: Municipality, *, with_source: bool = True) -> list[str]:
+    """The municipality's key figures from Kolada, the newest year of each, with the year and the source."""
+    newest: dict[str, KeyFigure] = {}
+    for row in await key_figures(ctx.session, town.id or 0):
+        newest.setdefault(row.kpi, row)  # newest year first
+    lines = []
+    locale = babel_locale(ctx.lang)
+    for kind in KEY_FIGURES:
+        figure = newest.get(kind.kpi)
+        if figure is None:
+            continue
+        if kind.unit == "percent":
+            value = format_decimal(figure.value, format="#,##0.0", locale=locale) + " %"
+        else:
+            value = format_decimal(round(figure.value), locale=locale)
+        label = ctx._(KEY_FIGURE_LABELS[kind.kpi], value=value)
+        lines.append(f"{KEY_FIGURE_ICONS[kind.kpi]} {html(label)} ({figure.year})")
+    if lines and with_source:
+        lines.append("<i>" + html(ctx._("Key figures: Kolada (RKA), the municipalities' own statistics.")) + "</i>")
+    return lines

@@ -7,9 +7,12 @@ from bot.render import html
 from bot.reply import Button, Reply
 from bot.routes import route
 from bot.screens.articles import article, article_list
-from bot.screens.common import example_label, name_in, nav, stale, town_name
+from bot.screens.common import day, example_label, name_in, nav, sourced, stale, town_name
 from bot.screens.home import SITUATIONS
-from content.models import ArticleKind, Situation
+from content.files.schema import DemandFile
+from content.models import ArticleKind, Municipality, Occupation, Situation
+from content.opendata.demand import OfficialDemand, official_demand
+from content.repository.lookup import by_slug
 from content.repository.occupations import get_occupation_file, list_occupations
 from content.repository.places import list_municipalities, list_regions
 from translations.catalogs import N_
@@ -20,6 +23,20 @@ NO_OFFICIAL_FIGURES = N_(
     "Official figures are not here yet. Today's job ads are on Platsbanken, Arbetsförmedlingen's job site."
 )
 LEVELS = {"high": N_("Great demand"), "medium": N_("Some demand"), "low": N_("Little demand")}
+# Arbetsförmedlingen's words (content/opendata/demand.py), as a newcomer reads them.
+PROSPECT_LABELS = {
+    "stora": N_("good chances of work"),
+    "medelstora": N_("fair chances of work"),
+    "små": N_("small chances of work"),
+}
+FORECAST_LABELS = {
+    "öka": N_("more jobs in five years"),
+    "vara oförändrad": N_("about as many jobs in five years"),
+    "minska": N_("fewer jobs in five years"),
+}
+SHOWN_TOWNS = 8  # lines of municipalities, the best first
+TOWN_BUTTONS = 3
+AD_BUTTONS = 3
 
 
 async def work(ctx: Context) -> Reply:
@@ -42,37 +59,126 @@ async def work(ctx: Context) -> Reply:
 
 
 async def occupation(ctx: Context, slug: str) -> Reply:
-    """Where an occupation is in demand (example data says so), and the way to working in it."""
+    """Where an occupation is in demand: by the official figures once imported, else the content's own rows."""
     found = await get_occupation_file(session=ctx.session, slug=slug)
-    if found is None:
+    row = await by_slug(ctx.session, Occupation, slug)
+    if found is None or row is None:
         return stale(ctx)
     all_towns = await ctx.cached("towns", lambda: list_municipalities(session=ctx.session))
+    official = await official_demand(ctx.session, row.id or 0, all_towns)
+    lines = [f"💼 <b>{html(name_in(ctx, found.name))}</b>"]
+    if official:
+        buttons = _official(ctx, official, lines)
+        _local_notes(ctx, found.demand, all_towns, lines)
+    else:
+        buttons = await _content_demand(ctx, found.demand, all_towns, lines)
+    buttons.append([Button("🔎 " + ctx._("Job ads on Platsbanken"), url=PLATSBANKEN)])
+    buttons += [[Button("📄 " + ctx._("Get my education recognised"), route("a", "validering"))]]
+    buttons.append(nav(ctx, "work"))
+    return Reply("\n".join(lines), buttons)
+
+
+def _official(ctx: Context, official: OfficialDemand, lines: list[str]) -> list[list[Button]]:
+    """The municipalities by Arbetsförmedlingen's figures, best first, with the source and date of each figure."""
+    lines.append(html(ctx._("Where this occupation is needed, by Arbetsförmedlingen's figures:")))
+    shown = [item for item in official.towns if (item.ads and item.ads.ads) or item.outlook][:SHOWN_TOWNS]
+    for item in shown:
+        parts = []
+        if official.has_ads:
+            count = item.ads.ads if item.ads else 0
+            parts.append(
+                ctx.t.ngettext("{count} open job ad", "{count} open job ads", count)
+                if count
+                else ctx._("no open job ads")
+            )
+        if item.outlook and item.outlook.prospects in PROSPECT_LABELS:
+            parts.append(ctx._(PROSPECT_LABELS[item.outlook.prospects]))
+        lines.append(f"• {html(town_name(ctx, item.town))}: {html(' · '.join(parts))}")
+    if not shown:
+        lines.append("• " + html(ctx._("No open job ads in the municipalities of this service today.")))
+    elif official.has_ads and len(shown) < len(official.towns):
+        lines.append(html(ctx._("The other municipalities have no open job ads for it today.")))
+    national = official.national
+    if national is not None and national.prospects in PROSPECT_LABELS:
+        outlook = ctx._(PROSPECT_LABELS[national.prospects])
+        if national.forecast in FORECAST_LABELS:
+            outlook += "; " + ctx._(FORECAST_LABELS[national.forecast or ""])
+        lines.append("\n" + html(ctx._("In Sweden as a whole: {outlook}.", outlook=outlook)))
+    lines.append("")
+    if official.ads_date:
+        lines.append(
+            "<i>"
+            + html(
+                ctx._("Job ads: Arbetsförmedlingen (Platsbanken), counted {date}.", date=day(ctx, official.ads_date))
+            )
+            + "</i>"
+        )
+    else:
+        lines.append("<i>" + html(ctx._("No official count of job ads yet.")) + "</i>")
+    if official.outlook_date:
+        source = ctx._(
+            "Chances of work: Arbetsförmedlingen's Yrkesbarometer ({edition}), published {date}.",
+            edition=official.outlook_round or "",
+            date=day(ctx, official.outlook_date),
+        )
+        lines.append("<i>" + html(source) + "</i>")
+    else:
+        lines.append("<i>" + html(ctx._("No official judgement of the chances of work yet.")) + "</i>")
+    buttons = [[Button(f"🏘 {town_name(ctx, item.town)}", route("m", item.town.slug))] for item in shown[:TOWN_BUTTONS]]
+    links = [link for item in shown for link in (item.ads.newest if item.ads else [])][:AD_BUTTONS]
+    buttons += [[Button("📄 " + _short(link["headline"] or ctx._("Job ad")), url=link["url"])] for link in links]
+    return buttons
+
+
+def _local_notes(ctx: Context, demand: list[DemandFile], towns: list[Municipality], lines: list[str]) -> None:
+    """The editors' own rows (never the examples) under the official figures, each with its source."""
+    own = [row for row in demand if not row.example]
+    if not own:
+        return
+    names = {town.slug: town_name(ctx, town) for town in towns}
+    lines.append("\n📌 <b>" + html(ctx._("Local notes")) + "</b>")
+    for row in own:
+        place = names.get(row.municipality or "", row.region or "")
+        note = f" – {html(row.note)}" if row.note else ""
+        lines.append(f"• {html(place)}: {html(ctx._(LEVELS[row.level]))}{note}")
+        lines.append(sourced(ctx, row.source or "", row.verified_at))
+    if ctx.lang not in {"sv", "sv-x-easy"} and any(row.note for row in own):
+        lines.append("<i>" + html(ctx._("The notes are in Swedish.")) + "</i>")
+
+
+async def _content_demand(
+    ctx: Context, demand: list[DemandFile], all_towns: list[Municipality], lines: list[str]
+) -> list[list[Button]]:
+    """Until official figures are imported: the content's own rows, examples labelled, and where the real ones are."""
     towns = {town.slug: town_name(ctx, town) for town in all_towns}
     regions = {
         region.slug: name_in(ctx, region.name)
         for region in await ctx.cached("regions", lambda: list_regions(session=ctx.session))
     }
-    lines = [f"💼 <b>{html(name_in(ctx, found.name))}</b>", html(ctx._("Where this occupation is needed:"))]
+    lines.append(html(ctx._("Where this occupation is needed:")))
     buttons = []
-    for demand in found.demand:
-        place = towns.get(demand.municipality or "") or regions.get(demand.region or "", "")
-        line = f"• {html(place)}: {html(ctx._(LEVELS[demand.level]))}"
-        if demand.example:
+    for row in demand:
+        place = towns.get(row.municipality or "") or regions.get(row.region or "", "")
+        line = f"• {html(place)}: {html(ctx._(LEVELS[row.level]))}"
+        if row.note:
+            line += f" – {html(row.note)}"
+        if row.example:
             line += " <i>(" + html(ctx._("example data")) + ")</i>"
         lines.append(line)
-        if demand.municipality:
-            label = f"{example_label(ctx)} 🏘 {place}" if demand.example else f"🏘 {place}"
-            buttons.append([Button(label, route("m", demand.municipality))])
-    if not found.demand:
+        if row.municipality:
+            label = f"{example_label(ctx)} 🏘 {place}" if row.example else f"🏘 {place}"
+            buttons.append([Button(label, route("m", row.municipality))])
+    if not demand:
         lines.append(html(ctx._("No information yet.")))
-    if any(demand.example for demand in found.demand):
+    if any(row.example for row in demand):
         lines.append("\n<i>" + html(ctx._("Example data is not real information about demand.")) + "</i>")
-    if all(demand.example for demand in found.demand):  # no official figure yet: say where the real ones are
+    if all(row.example for row in demand):  # no official figure yet: say where the real ones are
         lines.append(html(ctx._(NO_OFFICIAL_FIGURES)))
-        buttons.append([Button("🔎 " + ctx._("Job ads on Platsbanken"), url=PLATSBANKEN)])
-    buttons += [[Button("📄 " + ctx._("Get my education recognised"), route("a", "validering"))]]
-    buttons.append(nav(ctx, "work"))
-    return Reply("\n".join(lines), buttons)
+    return buttons
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 async def introduction(ctx: Context) -> Reply:

@@ -183,7 +183,7 @@ class ArticleFile(FileModel):
 
 
 class DemandFile(FileModel):
-    omit_if_none = frozenset({"municipality", "region"})  # one of the two is given
+    omit_if_none = frozenset({"municipality", "region", "note"})  # one of the two places is given
 
     municipality: Slug | None = None
     region: Slug | None = None
@@ -191,6 +191,7 @@ class DemandFile(FileModel):
     source: str | None = None
     verified_at: date | None = None
     example: bool = False
+    note: str | None = None  # an editor's local note, in Swedish ("the employment unit looks for welders")
 
     @model_validator(mode="after")
     def _place_and_source(self) -> Self:

@@ -28,6 +28,7 @@ class KeyFigureKind:
     """A key figure shown on the municipality cards, and the words its Kolada title must contain."""
 
     kpi: str
+    name: str  # what it is, in Swedish, for the admin
     title_words: tuple[tuple[str, ...], ...]  # every group needs one of its words in the title (lower case)
     unit: str  # "count" or "percent"
 
@@ -35,9 +36,9 @@ class KeyFigureKind:
 # Why these (docs/open-data.md): how big the town is, whether people from abroad already live there, and how hard
 # work is to find. Distance to a larger town has no key figure in Kolada; the "Getting there" section says it.
 KEY_FIGURES = (
-    KeyFigureKind("N01951", (("invånare",),), "count"),  # Invånare totalt, antal
-    KeyFigureKind("N02926", (("född", "födda"), ("utrikes", "utomlands")), "percent"),  # born abroad, share
-    KeyFigureKind("N03937", (("arbetslös",),), "percent"),  # openly unemployed, share of the population
+    KeyFigureKind("N01951", "Invånare totalt, antal", (("invånare",),), "count"),
+    KeyFigureKind("N02926", "Födda utomlands, andel (%)", (("född", "födda"), ("utrikes", "utomlands")), "percent"),
+    KeyFigureKind("N03937", "Öppet arbetslösa, andel av befolkningen (%)", (("arbetslös",),), "percent"),
 )
 BY_KPI = {kind.kpi: kind for kind in KEY_FIGURES}
 

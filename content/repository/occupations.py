@@ -31,6 +31,7 @@ class OccupationAdapter:
                     source=demand.source,
                     verified_at=demand.verified_at,
                     example=demand.example,
+                    note=demand.note,
                 )
                 for demand in await _demand(session, row)
             ],
@@ -55,6 +56,7 @@ class OccupationAdapter:
                     source=demand.source,
                     verified_at=demand.verified_at,
                     example=demand.example,
+                    note=demand.note,
                 )
             )
 

@@ -46,7 +46,13 @@ def kolada_value(kpi: str, town: str, year: int, value: float | None) -> dict[st
         "municipality": town,
         "period": year,
         "values": [
-            {"gender": "K", "count": 1, "status": "", "value": None if value is None else value / 2, "isdeleted": False},
+            {
+                "gender": "K",
+                "count": 1,
+                "status": "",
+                "value": None if value is None else value / 2,
+                "isdeleted": False,
+            },
             {"gender": "T", "count": 1, "status": "", "value": value, "isdeleted": False},
         ],
     }
@@ -114,7 +120,9 @@ class AgencyStandIn:
                     return web.Response(text='{"values": [{"kpi": "N01951", ', content_type="application/json")
                 if fault == 429:
                     return web.json_response(
-                        {"message": "Rate limit is one request per 1 seconds."}, status=429, headers={"Retry-After": "1"}
+                        {"message": "Rate limit is one request per 1 seconds."},
+                        status=429,
+                        headers={"Retry-After": "1"},
                     )
                 if isinstance(fault, int):
                     return web.json_response({"message": "Internal Server Error"}, status=fault)
@@ -129,9 +137,13 @@ class AgencyStandIn:
             limit, offset = int(query.get("limit", "10")), int(query.get("offset", "0"))
             stats_limit = int(query.get("stats.limit", "5")) or 5
         except ValueError:
-            return web.json_response({"errors": {"limit": "not a number"}, "message": "Input payload validation failed"}, status=400)
+            return web.json_response(
+                {"errors": {"limit": "not a number"}, "message": "Input payload validation failed"}, status=400
+            )
         if not 0 <= limit <= 100 or not 0 <= offset <= 2000 or not 0 <= stats_limit <= 30:
-            return web.json_response({"errors": {"limit": "out of range"}, "message": "Input payload validation failed"}, status=400)
+            return web.json_response(
+                {"errors": {"limit": "out of range"}, "message": "Input payload validation failed"}, status=400
+            )
         found = [
             item
             for item in self.ads
