@@ -43,10 +43,14 @@ async def test_the_open_data_page_says_when_each_source_was_fetched_and_what_fai
         await import_source(admin_sessions, OpenDataSource.JOBADS, tmp_path / "broken.json")
     _, page = await editor.get("/open-data")
     jobads = page.split('id="source-jobads"')[1].split("</tr>")[0]
-    assert "(file)" in jobads and "2026-12-03" in jobads and "<td>425</td>" in jobads
-    assert "failed" in jobads and "broken.json is not valid JSON" in jobads
+    assert "(file)" in jobads
+    assert "2026-12-03" in jobads
+    assert "<td>425</td>" in jobads
+    assert "failed" in jobads
+    assert "broken.json is not valid JSON" in jobads
     kolada = page.split('id="source-kolada"')[1].split("</tr>")[0]
-    assert "<td>6</td>" in kolada and "failed" not in kolada
+    assert "<td>6</td>" in kolada
+    assert "failed" not in kolada
     assert "Never fetched" not in page
 
 
@@ -65,11 +69,14 @@ async def test_the_occupation_and_municipality_pages_show_the_official_figures_r
     official = page.split('id="official-heading"')[1]
     assert "Official figures (read-only)" in page
     assert "<td>Skellefteå</td>\n      <td>5</td>" in official
-    assert "stora" in official and "Svetsare och gasskärare" in official
+    assert "stora" in official
+    assert "Svetsare och gasskärare" in official
     assert "<input" not in official  # nothing to edit
     _, page = await editor.get("/places/municipalities/umea")
     figures = page.split('id="figures-heading"')[1]
-    assert "Invånare totalt, antal" in figures and "132235.0" in figures and "2025" in figures
+    assert "Invånare totalt, antal" in figures
+    assert "132235.0" in figures
+    assert "2025" in figures
     assert "<input" not in figures
 
 
@@ -88,4 +95,5 @@ async def test_an_editor_adds_a_local_note_with_its_own_source(login_as: Login, 
     assert status == 400
     async with admin_sessions() as session:
         kept = await get_occupation_file(session=session, slug="platsattare")
-    assert kept is not None and kept.demand[0].note == note
+    assert kept is not None
+    assert kept.demand[0].note == note

@@ -61,11 +61,13 @@ async def test_data_fetch_reports_what_each_source_stored_and_status_shows_it(
     lines = out.splitlines()
     assert lines[0].startswith("jobads: 425 rows stored (425 changed) in ")
     assert "17 requests" in lines[0]
-    assert lines[1].startswith("outlook: 4 rows stored") and "yrkesbarometer-2026-2.xlsx" in lines[1]
+    assert lines[1].startswith("outlook: 4 rows stored")
+    assert "yrkesbarometer-2026-2.xlsx" in lines[1]
     assert lines[2].startswith("kolada: 6 rows stored")
     code, out, _ = await _invoke(env, "data", "status")
     assert code == 0
-    assert "jobads: open job ads" in out and "never" not in out
+    assert "jobads: open job ads" in out
+    assert "never" not in out
     assert "425 rows, 425 changed" in out
 
 
@@ -76,10 +78,12 @@ async def test_a_failing_source_exits_1_keeps_its_rows_and_the_others_still_fetc
     standin.fail("/search", 404)  # not retried: the address is wrong
     code, out, err = await _invoke(env, "data", "fetch", "jobads", "kolada")
     assert code == 1
-    assert "jobads: not fetched, what was stored is unchanged" in err and "answered HTTP 404" in err
+    assert "jobads: not fetched, what was stored is unchanged" in err
+    assert "answered HTTP 404" in err
     assert out.startswith("kolada: 6 rows stored")
     code, out, _ = await _invoke(env, "data", "status")
-    assert "failed: " in out and "HTTP 404" in out
+    assert "failed: " in out
+    assert "HTTP 404" in out
 
 
 async def test_unknown_sources_and_missing_files_get_a_polite_answer(
@@ -87,9 +91,11 @@ async def test_unknown_sources_and_missing_files_get_a_polite_answer(
 ) -> None:
     env = _env(database_url, standin, tmp_path)
     code, _, err = await _invoke(env, "data", "fetch", "weather")
-    assert code == 2 and "Unknown source 'weather'; the sources are jobads, outlook, kolada." in err
+    assert code == 2
+    assert "Unknown source 'weather'; the sources are jobads, outlook, kolada." in err
     code, _, err = await _invoke(env, "data", "import", "jobads", str(tmp_path / "nowhere.json"))
-    assert code == 2 and "No such file" in err
+    assert code == 2
+    assert "No such file" in err
 
 
 async def test_data_import_reads_a_published_file(database_url: str, standin: AgencyStandIn, tmp_path: Path) -> None:
@@ -97,7 +103,8 @@ async def test_data_import_reads_a_published_file(database_url: str, standin: Ag
     path.write_text(json.dumps(sample_ads()))
     code, out, err = await _invoke(_env(database_url, standin, tmp_path), "data", "import", "jobads", str(path))
     assert code == 0, err
-    assert out.startswith("jobads: 425 rows stored (425 changed)") and "data of 2026-12-03" in out
+    assert out.startswith("jobads: 425 rows stored (425 changed)")
+    assert "data of 2026-12-03" in out
 
 
 async def test_a_fetch_killed_halfway_changes_nothing(

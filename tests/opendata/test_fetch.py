@@ -64,9 +64,11 @@ async def test_job_ads_are_counted_per_occupation_and_municipality_with_links_so
     status = await _status(sessions, Source.JOBADS)
     assert (status.rows, status.rows_changed, status.error, status.via) == (425, 425, None, "fetch")
     query = standin.requests("/search")[0]
-    assert "stats=municipality" in query and query.count("municipality=") == 25  # one filter value per municipality
+    assert "stats=municipality" in query
+    assert query.count("municipality=") == 25
     agent = standin.seen[0][2]["User-Agent"]
-    assert agent.startswith("Vagvisare/") and "drift@kommun.example" in agent
+    assert agent.startswith("Vagvisare/")
+    assert "drift@kommun.example" in agent
 
 
 async def test_a_second_fetch_counts_only_what_changed(
@@ -116,7 +118,8 @@ async def test_a_source_that_keeps_failing_keeps_what_was_stored_and_says_why(
     assert {key: row.ads for key, row in (await _ads(sessions)).items()} == before
     status = await _status(sessions, Source.JOBADS)
     assert "HTTP 500" in (status.error or "")
-    assert status.last_success_at is not None and status.last_attempt_at > status.last_success_at
+    assert status.last_success_at is not None
+    assert status.last_attempt_at > status.last_success_at
 
 
 async def test_a_timeout_is_retried_then_reported(
@@ -198,7 +201,8 @@ async def test_the_outlook_is_read_from_the_workbook_the_statistics_page_links_t
         "medelstora", "balans", "vara oförändrad", "2026-2"
     )  # fmt: skip
     assert welders.source_url.endswith("/yrkesbarometer-2026-2.xlsx")
-    assert standin.requests("/statistik") and standin.requests("/download")
+    assert standin.requests("/statistik")
+    assert standin.requests("/download")
 
 
 async def test_a_statistics_page_without_the_file_is_a_clear_error(

@@ -100,7 +100,8 @@ async def test_a_broken_file_is_refused_and_changes_nothing(
     assert await _count(sessions, JobAdCount) == before
     async with sessions() as session:
         status = await session.get(DataSourceStatus, source.value)
-    assert status is not None and reason in (status.error or "")
+    assert status is not None
+    assert reason in (status.error or "")
 
 
 async def test_a_workbook_without_the_published_columns_names_what_is_missing(
