@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from content.models import DataSourceStatus, OpenDataSource
-from content.opendata.client import Politeness
-from content.opendata.sources import ABOUT, Endpoints, Outcome, SourceError, fetch_source, import_source
 from content.repository.opendata import statuses
+from vagvisare.http_client import Politeness
+from vagvisare.open_data import ABOUT, Endpoints, Outcome, SourceError, fetch_source, import_source
 from vagvisare.settings import Settings
 from vagvisare.startup import database
 

@@ -32,7 +32,7 @@ SECTION_LABELS = {
 KEY_FIGURE_LABELS = {
     "N01951": N_("Inhabitants: {value}"),
     "N02926": N_("Born abroad: {value}"),
-    "N03937": N_("Openly unemployed: {value}"),
+    "N03937": N_("Unemployed, of the working-age population: {value}"),
 }
 KEY_FIGURE_ICONS = {"N01951": "👥", "N02926": "🌍", "N03937": "📉"}
 SECTION_ICONS = {
@@ -201,7 +201,7 @@ async def compare(ctx: Context, first_id: str, second_id: str) -> Reply:
         )
     buttons = [[Button(town_name(ctx, town), route("m", town.slug)) for town in towns], nav(ctx, f"m:{towns[0].slug}")]
     if figures_shown:
-        blocks.append("<i>" + html(ctx._("Key figures: Kolada (RKA), the municipalities' own statistics.")) + "</i>")
+        blocks.append("<i>" + html(ctx._("Source of the key figures: Kolada (RKA).")) + "</i>")
     return Reply("⚖️ " + "\n\n".join(blocks), buttons)
 
 
@@ -223,5 +223,5 @@ async def key_figure_lines(ctx: Context, town: Municipality, *, with_source: boo
         label = ctx._(KEY_FIGURE_LABELS[kind.kpi], value=value)
         lines.append(f"{KEY_FIGURE_ICONS[kind.kpi]} {html(label)} ({figure.year})")
     if lines and with_source:
-        lines.append("<i>" + html(ctx._("Key figures: Kolada (RKA), the municipalities' own statistics.")) + "</i>")
+        lines.append("<i>" + html(ctx._("Source of the key figures: Kolada (RKA).")) + "</i>")
     return lines

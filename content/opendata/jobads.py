@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from content.models import OpenDataSource, utcnow
-from content.opendata.client import PoliteClient
-from content.opendata.rows import AdCount, Batch, Coding, FileFormatError
+from content.opendata.rows import AdCount, Batch, Coding, FileFormatError, Getter
 
 JOBSEARCH_API = "https://jobsearch.api.jobtechdev.se"
 SNAPSHOT = "https://jobstream.api.jobtechdev.se/snapshot"
@@ -26,7 +25,7 @@ NEWEST = 3  # ad links kept per occupation and municipality
 HITS = 100  # ads per request (JobSearch's largest page), to find the newest ones per municipality
 
 
-async def fetch(client: PoliteClient, coding: Coding, base: str = JOBSEARCH_API) -> Batch:
+async def fetch(client: Getter, coding: Coding, base: str = JOBSEARCH_API) -> Batch:
     """Count the open ads of every occupation in every municipality of the content."""
     url = base.rstrip("/") + "/search"
     codes = sorted(coding.municipalities)

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from content.models import OpenDataSource, utcnow
-from content.opendata.client import FetchError, PoliteClient
-from content.opendata.rows import Batch, Coding, Figure, FileFormatError
+from content.opendata.rows import Batch, Coding, FetchError, Figure, FileFormatError, Getter
 
 KOLADA_API = "https://api.kolada.se/v3"
 PER_SEGMENT = 25  # ids Kolada takes in one path segment
@@ -43,7 +42,7 @@ KEY_FIGURES = (
 BY_KPI = {kind.kpi: kind for kind in KEY_FIGURES}
 
 
-async def fetch(client: PoliteClient, coding: Coding, base: str = KOLADA_API) -> Batch:
+async def fetch(client: Getter, coding: Coding, base: str = KOLADA_API) -> Batch:
     """The key figures of the content's municipalities for the last years."""
     base = base.rstrip("/")
     await _check_titles(client, base)
@@ -77,7 +76,7 @@ def read_file(path: Path, coding: Coding) -> Batch:
     return Batch(OpenDataSource.KOLADA, "import", KOLADA_API + "/data/kpi", utcnow().date(), rows)
 
 
-async def _check_titles(client: PoliteClient, base: str) -> None:
+async def _check_titles(client: Getter, base: str) -> None:
     answer = await client.get_json(f"{base}/kpi/{','.join(kind.kpi for kind in KEY_FIGURES)}")
     titles = {
         str(item.get("id")): str(item.get("title") or "")

@@ -19,8 +19,7 @@ from urllib.parse import urljoin
 
 from content.files.codes_check import COUNTY_CODES
 from content.models import OpenDataSource
-from content.opendata.client import FetchError, PoliteClient
-from content.opendata.rows import Batch, Coding, FileFormatError, Outlook, ssyk_groups
+from content.opendata.rows import Batch, Coding, FetchError, FileFormatError, Getter, Outlook, ssyk_groups
 
 STATISTICS_PAGE = "https://arbetsformedlingen.se/statistik/yrkes--och-kompetensanalyser"
 NATIONAL = "nationellt"
@@ -28,7 +27,7 @@ REQUIRED = ("omgang", "yb_yrke", "lan_namn", "jobbmojligheter", "ssyk")
 MAX_FILE = 50 * 1024 * 1024  # bytes: the published file is a few MB
 
 
-async def fetch(client: PoliteClient, coding: Coding, url: str = STATISTICS_PAGE) -> Batch:
+async def fetch(client: Getter, coding: Coding, url: str = STATISTICS_PAGE) -> Batch:
     """Download the newest Yrkesbarometer (from the statistics page's link, or `url` itself) and read it."""
     body = await client.get_bytes(url)
     file_url = url

@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import Municipality, Occupation, OpenDataSource
+
+
+class FetchError(Exception):
+    """A source could not be read over HTTP; the message says what happened, without secrets."""
+
+
+class Getter(Protocol):
+    """What the source modules need of an HTTP client (vagvisare/http_client.py): content/ imports no aiohttp."""
+
+    requests: int
+
+    async def get_json(self, url: str, params: Params = None) -> Any: ...
+
+    async def get_bytes(self, url: str, params: Params = None, *, accept: str = "*/*") -> bytes: ...
+
+
+Params = Sequence[tuple[str, str | int]] | Mapping[str, str | int] | None
 
 
 class FileFormatError(ValueError):

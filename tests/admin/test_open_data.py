@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import OpenDataSource, Role
-from content.opendata.sources import SourceError, import_source
 from content.repository.occupations import get_occupation_file
 from tests.admin.conftest import Login
 from tests.admin.test_places import english, occupation_form, revision_in
 from tests.opendata.conftest import BAROMETER_ROWS, sample_ads, sample_kolada
 from tests.opendata.standin import barometer_workbook
+from vagvisare.open_data import SourceError, import_source
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -14,12 +14,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.routes import route
 from content.models import DemandLevel, Municipality, Occupation, OccupationDemand
 from content.models import OpenDataSource as Source
-from content.opendata.sources import import_source
 from tests.bot.conftest import Chat
 from tests.bot.emulator import BotAPIEmulator
 from tests.opendata.conftest import BAROMETER_ROWS, sample_ads, sample_kolada
 from tests.opendata.standin import barometer_workbook
 from translations.catalogs import Translator
+from vagvisare.open_data import import_source
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -126,5 +126,5 @@ async def test_the_municipality_card_shows_its_key_figures_with_source_and_year(
     text = (await person.tap_data(menu.message_id, route("m", "umea"))).plain
     assert "Inhabitants: 132,235 (2025)" in text
     assert "Born abroad: 12.9 % (2025)" in text
-    assert "Openly unemployed: 4.6 % (2025)" in text
-    assert "Key figures: Kolada (RKA), the municipalities' own statistics." in text
+    assert "Unemployed, of the working-age population: 4.6 % (2025)" in text
+    assert "Source of the key figures: Kolada (RKA)." in text

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from content.opendata.client import Politeness
-from content.opendata.sources import Endpoints
 from tests.conftest import DATABASE_KINDS, database_copy
 from tests.opendata.standin import BAROMETER_PAGE, AgencyStandIn, ad, barometer_workbook, kolada_value, serving
+from vagvisare.http_client import Politeness
+from vagvisare.open_data import Endpoints
 
 SKELLEFTEA, UMEA, KIRUNA, GALLIVARE, STOCKHOLM = "2482", "2480", "2584", "2523", "0180"
 QUICK = Politeness(timeout=2.0, retries=2, backoff=0.05, max_wait=5.0, rate=200.0)

@@ -14,9 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import DataSourceStatus, JobAdCount, KeyFigure, LabourOutlook, Municipality, Occupation
 from content.models import OpenDataSource as Source
-from content.opendata.sources import Endpoints, SourceError, fetch_source
 from tests.opendata.conftest import KIRUNA, SKELLEFTEA, UMEA
 from tests.opendata.standin import AgencyStandIn
+from vagvisare.open_data import Endpoints, SourceError, fetch_source
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -15,9 +15,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import DataSourceStatus, JobAdCount, KeyFigure, LabourOutlook
 from content.models import OpenDataSource as Source
-from content.opendata.sources import SourceError, import_source
 from tests.opendata.conftest import BAROMETER_ROWS, sample_ads, sample_kolada
 from tests.opendata.standin import barometer_workbook
+from vagvisare.open_data import SourceError, import_source
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -13,9 +13,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import DataSourceStatus, OpenDataSource, utcnow
 from content.opendata import jobads, kolada, outlook
-from content.opendata.client import FetchError, PoliteClient, Politeness
-from content.opendata.rows import Batch, Coding, FileFormatError, read_coding
+from content.opendata.rows import Batch, Coding, FetchError, FileFormatError, read_coding
 from content.repository.opendata import EmptyBatchError, record_failure, store
+from vagvisare.http_client import PoliteClient, Politeness
 
 log = logging.getLogger(__name__)
 

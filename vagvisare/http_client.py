@@ -6,12 +6,14 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
 import aiohttp
+
+from content.opendata.rows import FetchError, Params
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +29,6 @@ def user_agent(contact: str | None = None) -> str:
 
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-Params = Sequence[tuple[str, str | int]] | Mapping[str, str | int] | None
-
-
-class FetchError(Exception):
-    """A source could not be read; the message says what happened, without secrets."""
 
 
 @dataclass(frozen=True)
