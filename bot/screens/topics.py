@@ -102,8 +102,11 @@ def _official(ctx: Context, official: OfficialDemand, lines: list[str]) -> list[
     if national is not None and national.prospects in PROSPECT_LABELS:
         outlook = ctx._(PROSPECT_LABELS[national.prospects])
         if national.forecast in FORECAST_LABELS:
-            outlook += "; " + ctx._(FORECAST_LABELS[national.forecast or ""])
-        lines.append("\n" + html(ctx._("In Sweden as a whole: {outlook}.", outlook=outlook)))
+            forecast = ctx._(FORECAST_LABELS[national.forecast or ""])
+            whole = ctx._("In Sweden as a whole: {outlook}; {forecast}.", outlook=outlook, forecast=forecast)
+        else:
+            whole = ctx._("In Sweden as a whole: {outlook}.", outlook=outlook)
+        lines.append("\n" + html(whole))
     lines.append("")
     if official.ads_date:
         lines.append(

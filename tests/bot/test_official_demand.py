@@ -89,7 +89,7 @@ async def test_the_demand_screen_ranks_by_the_official_figures_with_source_and_d
     counted = t.gettext("Job ads: Arbetsförmedlingen (Platsbanken), counted {date}.")
     assert counted.split("{date}")[0] in text
     assert "2026-2" in text  # the Yrkesbarometer's edition
-    assert t.gettext("In Sweden as a whole: {outlook}.").split("{outlook}")[0] in text
+    assert t.gettext("In Sweden as a whole: {outlook}; {forecast}.").split("{outlook}")[0] in text
     assert t.gettext("more jobs in five years") in text
     # the example row is hidden; the editor's own row stays, with its source
     assert t.gettext("example data") not in text
