@@ -8,7 +8,7 @@ as JobSearch's hits carry), a Yrkesbarometer of 180 barometer occupations in 21 
 (with its text columns), and Kolada's three key figures for five years. A database with the starter content is
 prepared; then each source is fetched by `vagvisare data fetch SOURCE` at --rate requests a second (the default
 politeness), and the same data imported from files (`data import`: a JobStream snapshot of all --ads ads, the
-workbook, Kolada's answer). Prints, per run: rows stored, requests, wall time and the child's peak memory (ru_maxrss).
+workbook, Kolada's answer). Prints, per run: rows stored, requests, wall time and the child's peak memory (VmHWM).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -37,10 +36,11 @@ STARTER_GROUPS = ["5321", "5323", "2221", "2341", "2343", "5311", "8331", "8332"
 
 
 def _towns() -> list[str]:
-    from content.files.repository import DEFAULT_ROOT
-    from content.files.yaml_io import read_yaml
+    import yaml
 
-    ours = [str(town["code"]) for town in read_yaml(DEFAULT_ROOT / "municipalities.yaml")]
+    from content.files.repository import DEFAULT_ROOT
+
+    ours = [str(town["code"]) for town in yaml.safe_load((DEFAULT_ROOT / "municipalities.yaml").read_text())]
     others = [f"{county}{n:02d}" for county in sorted(set(COUNTY_CODES.values())) for n in range(60, 74)]
     return ours + [code for code in others if code not in ours][: 290 - len(ours)]
 
@@ -79,15 +79,29 @@ def _kolada(towns: list[str]) -> list[dict[str, object]]:
 
 
 def _run(env: dict[str, str], *args: str) -> tuple[str, float, float]:
+    """Run `vagvisare ARGS`; its last line, wall time, and peak memory (VmHWM, read until it exits).
+
+    Not ru_maxrss: a child forked from this process starts as a copy of it (the stand-in, hundreds of MB), and
+    ru_maxrss keeps that across exec; VmHWM belongs to the program after exec.
+    """
     began = time.monotonic()
     child = subprocess.Popen(
-        [sys.executable, "-m", "vagvisare", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "vagvisare", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    _, status, usage = os.wait4(child.pid, 0)
-    out = (child.stdout.read() if child.stdout else "") + (child.stderr.read() if child.stderr else "")
-    if os.waitstatus_to_exitcode(status) != 0:
+    peak = 0.0
+    status = Path(f"/proc/{child.pid}/status")
+    while child.poll() is None:
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.02)
+    out = child.stdout.read() if child.stdout else ""
+    if child.returncode != 0:
         raise SystemExit(f"vagvisare {' '.join(args)} failed:\n{out}")
-    return out.strip().splitlines()[-1], time.monotonic() - began, usage.ru_maxrss / 1024
+    return out.strip().splitlines()[-1], time.monotonic() - began, peak
 
 
 async def main(ads: int, rate: float) -> None:
@@ -113,11 +127,14 @@ async def main(ads: int, rate: float) -> None:
             (files / "yrkesbarometer.xlsx").write_bytes(standin.barometer)
             (files / "kolada.json").write_text(json.dumps({"values": standin.kolada}))
             size = (files / "snapshot.json").stat().st_size / 1024 / 1024
-            for source, name in (("jobads", "snapshot.json"), ("outlook", "yrkesbarometer.xlsx"), ("kolada", "kolada.json")):
+            for source, name in (
+                ("jobads", "snapshot.json"),
+                ("outlook", "yrkesbarometer.xlsx"),
+                ("kolada", "kolada.json"),
+            ):
                 line, seconds, peak = await asyncio.to_thread(_run, env, "data", "import", source, str(files / name))
                 extra = f" ({size:.0f} MB file)" if source == "jobads" else ""
                 print(f"import {source:<8} {seconds:6.1f} s  peak {peak:6.1f} MB{extra}  | {line}")
-    print(f"this process: peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (the stand-in)")
 
 
 if __name__ == "__main__":
