@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
-
 from bot.context import Context
 from bot.render import html
 from bot.reply import Button, Reply
@@ -210,6 +208,10 @@ async def key_figure_lines(ctx: Context, town: Municipality, *, with_source: boo
     newest: dict[str, KeyFigure] = {}
     for row in await key_figures(ctx.session, town.id or 0):
         newest.setdefault(row.kpi, row)  # newest year first
+    if not newest:
+        return []
+    from babel.numbers import format_decimal  # only once key figures are imported: not in every service
+
     lines = []
     locale = babel_locale(ctx.lang)
     for kind in KEY_FIGURES:
