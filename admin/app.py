@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import warnings
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlmodel import select
 
 from admin import auth
 from admin.access import Handler, allow
-from admin.render import MACHINE, SERVICES, SETTINGS, THROTTLE, Machine, render, setup_templates
+from admin.render import MACHINE, READY, SERVICES, SETTINGS, THROTTLE, Machine, render, setup_templates
 from admin.security import SECURITY_HEADERS, LoginThrottle
 from admin.views import ALL_VIEWS
 from admin.views.transfer import MAX_UPLOAD
@@ -64,8 +65,13 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
 
 @allow(public=True, csrf=False)
 async def health(request: web.Request) -> web.Response:
-    """Answer load balancers and monitoring: the database answers and the search index is built."""
+    """Answer load balancers and monitoring: the service is up, the database answers, the search index is built.
+
+    503 ("starting") until the runner has started everything (the bot, and in webhook mode its webhook).
+    """
     services = request.app[SERVICES]
+    if not request.app[READY].is_set():
+        return web.json_response({"status": "starting"}, status=503)
     async with services.sessions() as session:
         await session.scalar(select(1))
     return web.json_response({"status": "ok", "content_generation": services.search.generation})
@@ -77,15 +83,25 @@ def session_key(settings: Settings) -> bytes:
 
 
 def create_app(
-    settings: Settings, services: ContentServices, provider: TranslationProvider | None = None
+    settings: Settings,
+    services: ContentServices,
+    provider: TranslationProvider | None = None,
+    *,
+    ready_later: bool = False,
 ) -> web.Application:
-    """Build the admin application (`provider`: machine translation; default Argos, loaded on first use)."""
+    """Build the admin application (`provider`: machine translation; default Argos, loaded on first use).
+
+    `ready_later`: /healthz answers 503 until the caller sets `app[READY]` (the runner, once everything is up).
+    """
     app = web.Application(
         middlewares=[security_headers], client_max_size=MAX_UPLOAD + 64 * 1024
     )  # a content zip and its form
     app[SERVICES] = services
     app[SETTINGS] = settings
     app[THROTTLE] = LoginThrottle()
+    app[READY] = asyncio.Event()
+    if not ready_later:
+        app[READY].set()
     app[MACHINE] = Machine(make=lambda: ArgosProvider(settings.effective_argos_dir), provider=provider)
     storage = NaClCookieStorage(
         session_key(settings),

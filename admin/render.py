@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,9 @@ from vagvisare.settings import Settings
 SERVICES = web.AppKey("services", ContentServices)
 SETTINGS = web.AppKey("settings", Settings)
 THROTTLE = web.AppKey("throttle", LoginThrottle)
+# Set once the whole service is up (the bot started and, in webhook mode, its webhook registered); until then
+# /healthz answers 503, so a load balancer or a test sends no update to a bot that cannot take it yet.
+READY = web.AppKey("ready", asyncio.Event)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from telegram.ext import Application
 from admin.access import ALL_ROLES, Access, declare
 from admin.app import create_app
 from admin.auth import FIRST_ADMIN, ensure_administrator
+from admin.render import READY
 from bot.channels import telegram
 from bot.channels.web import API_PATH as WEB_CHANNEL_PATH
 from bot.channels.web import add_web_channel
@@ -62,7 +63,7 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
         services = ContentServices(
             sessions=sessions, search=await search_index(sessions), cache=ReadCache(recheck=CONTENT_RECHECK)
         )
-        app = create_app(settings, services)
+        app = create_app(settings, services, ready_later=True)
         add_web_channel(app, _conversation(settings, services))
         declare(app, WEB_CHANNEL_PATH, Access(roles=ALL_ROLES))  # "Try the bot" is for logged-in staff
         bot = _bot(settings, services, app)
@@ -87,6 +88,7 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
                 await _start_bot(settings, bot)
                 background.append(asyncio.create_task(send_outbox(settings, sessions, stop)))
             await asyncio.to_thread(lexicon)  # the words of danger, read before the first message needs them
+            app[READY].set()
             print("Press Ctrl+C to stop.", flush=True)
             settle_memory()
             await stop.wait()

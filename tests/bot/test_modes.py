@@ -26,14 +26,16 @@ async def _running(settings: Settings) -> tuple[asyncio.Task[None], asyncio.Even
     stop = asyncio.Event()
     task = asyncio.create_task(serve(settings, stop))
     async with aiohttp.ClientSession() as client:
-        # Until it answers: a first start loads the starter content (seconds on a busy machine), or it fails.
+        # Until it is up: a first start loads the starter content (seconds on a busy machine), or it fails.
         deadline = asyncio.get_running_loop().time() + 300  # only against a hang
         while not task.done() and asyncio.get_running_loop().time() < deadline:
             try:
-                async with client.get(f"http://127.0.0.1:{settings.admin_port}/healthz"):
-                    return task, stop
+                async with client.get(f"http://127.0.0.1:{settings.admin_port}/healthz") as response:
+                    if response.status == 200:  # 503 while it starts: the bot and its webhook are not up yet
+                        return task, stop
             except aiohttp.ClientConnectionError:
-                await asyncio.sleep(0.05)
+                pass
+            await asyncio.sleep(0.05)
     raise AssertionError(f"the service did not start: {task.exception()}")
 
 
