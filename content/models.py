@@ -195,6 +195,13 @@ class DataSourceStatus(SQLModel, table=True):
     error: str | None = Field(default=None, sa_type=Text)  # of the last attempt; None when it succeeded
 
 
+class Heartbeat(SQLModel, table=True):
+    """When a background worker last said it was alive (the outbox sender: "sender"), for the admin to show."""
+
+    name: str = Field(primary_key=True, max_length=16)
+    seen_at: datetime = _timestamp()
+
+
 class JobAdCount(SQLModel, table=True):
     """Open job ads for one occupation in one municipality (JobTech JobSearch, or a JobStream snapshot file)."""
 

@@ -15,6 +15,7 @@ from bot.outbox.lock import lock_for
 from bot.outbox.messages import Messages, queue_reminders
 from bot.outbox.sender import Sender
 from content.models import utcnow
+from content.repository.heartbeat import SENDER_BEATS_EVERY, beat
 from content.repository.inbox import purge_closed
 from vagvisare.settings import Settings
 
@@ -61,7 +62,7 @@ async def send_outbox(settings: Settings, sessions: async_sessionmaker[AsyncSess
             Messages(),
             rate=settings.broadcast_rate,
             lock=lock_for(engine_of(sessions)),
-            housekeeping=[(REMINDERS_EVERY, queue_reminders)],
+            housekeeping=[(REMINDERS_EVERY, queue_reminders), (SENDER_BEATS_EVERY, beat)],
         )
         await sender.run(stop)
     finally:

@@ -16,6 +16,8 @@
         const value = state[node.dataset.count];
         if (value !== undefined) node.textContent = String(value);
       }
+      const warning = document.getElementById("no-sender");
+      if (warning) warning.hidden = state.sender_alive;
       bar.value = state.percent;
       bar.textContent = state.percent + " %";
       if (state.status === "done" || state.status === "cancelled") {

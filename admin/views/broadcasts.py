@@ -22,6 +22,7 @@ from content.models import Audience, Broadcast, Event, Situation, TranslationSta
 from content.quiet_hours import is_quiet, quiet_ends
 from content.repository import broadcasts
 from content.repository.events import event_title, get_event, upcoming_events
+from content.repository.heartbeat import SENDER_GONE_AFTER, last_seen
 from content.repository.places import list_municipalities, list_regions
 from translations.catalogs import N_
 from translations.languages import BY_CODE, CODES, LANGUAGES, SOURCE_LANGUAGE
@@ -139,6 +140,14 @@ def _posted_values(form: Form) -> dict[str, Any]:
     }
 
 
+async def _sender(request: web.Request) -> dict[str, Any]:
+    """Whether any process is sending the outbox: the sender beats every 15 s while it holds the sender lock."""
+    async with request.app[SERVICES].sessions() as session:
+        seen = await last_seen(session)
+    alive = seen is not None and utcnow() - seen < SENDER_GONE_AFTER
+    return {"sender_alive": alive, "sender_seen": local(seen) if seen else ""}
+
+
 @routes.get("/broadcasts")
 @allow(BROADCASTING)
 async def broadcast_list(request: web.Request) -> web.StreamResponse:
@@ -164,6 +173,7 @@ async def broadcast_list(request: web.Request) -> web.StreamResponse:
             "status_labels": STATUS_LABELS,
             "audience_labels": AUDIENCE_LABELS,
             "situation_labels": SITUATION_LABELS,
+            **await _sender(request),
         },
     )
 
@@ -174,7 +184,8 @@ async def broadcast_new(request: web.Request) -> web.StreamResponse:
     """The compose form."""
     values = {"text": "", "audience": Audience.EVERYONE.value, "audience_value": "",
               "event": request.query.get("event", ""), "urgent": False}  # fmt: skip
-    return await render(request, "broadcasts/new.html", {"values": values, "error": None, **await _choices(request)})
+    context = {"values": values, "error": None, **await _choices(request), **await _sender(request)}
+    return await render(request, "broadcasts/new.html", context)
 
 
 @routes.post("/broadcasts/new")
@@ -187,7 +198,7 @@ async def broadcast_create(request: web.Request) -> web.StreamResponse:
         fields = await _read_form(request, form, choices)
     except Invalid as problem:
         context = {"values": _posted_values(form), "error": (problem.message, problem.values), **choices}
-        return await render(request, "broadcasts/new.html", context, status=400)
+        return await render(request, "broadcasts/new.html", context | await _sender(request), status=400)
     async with request.app[SERVICES].sessions() as session, session.begin():
         broadcast = await broadcasts.create_broadcast(session=session, author=actor_of(request), **fields)
     await flash(request, "Draft saved. Translate it, check the preview, then send it.")
@@ -262,6 +273,7 @@ async def _page(
         "finished": local(broadcast.finished_at) if broadcast.finished_at else "–",
         "machine_languages": [code for code in CODES if code != SOURCE_LANGUAGE],
         **(await _choices(request) if editable else {"audience_labels": AUDIENCE_LABELS, "languages": LANGUAGES}),
+        **await _sender(request),
     }
     return await render(request, "broadcasts/page.html", context, status=status)
 
@@ -300,6 +312,7 @@ async def broadcast_progress(request: web.Request) -> web.StreamResponse:
             "cancelled": current.cancelled,
             "percent": current.percent,
             "eta": _eta(current.pending, request.app[SETTINGS].broadcast_rate),
+            "sender_alive": (await _sender(request))["sender_alive"],
         },
         headers={"Cache-Control": "no-store"},
     )

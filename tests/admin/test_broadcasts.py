@@ -14,7 +14,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.events_time import SWEDEN
-from content.models import BotUser, Broadcast, BroadcastText, Delivery, Follow, Role
+from content.models import BotUser, Broadcast, BroadcastText, Delivery, Follow, Role, utcnow
+from content.repository.heartbeat import beat
 from content.services import ContentServices
 from tests.admin.conftest import Client, Login, serve_admin
 from translations.machine.provider import FakeProvider
@@ -115,7 +116,7 @@ async def test_sending_starts_deliveries_and_can_be_paused_resumed_and_cancelled
     _, body = await person.get(f"/broadcasts/{number}/progress")
     assert json.loads(body) | {"eta": ""} == {
         "status": "sending", "total": 4, "sent": 0, "pending": 4, "failed": 0, "blocked": 0, "cancelled": 0,
-        "percent": 0, "eta": "",
+        "percent": 0, "eta": "", "sender_alive": False,
     }  # fmt: skip
     _, page = await person.get(f"/broadcasts/{number}")
     assert "Progress" in page
@@ -201,3 +202,29 @@ async def test_editors_cannot_broadcast(login_as: Login) -> None:
     assert status == 403
     status, _ = await editor.post("/broadcasts/new", compose())
     assert status == 403
+
+
+async def test_the_pages_say_when_no_process_sends_and_stop_saying_it_once_one_does(
+    login_as: Login, admin_sessions: Sessions
+) -> None:
+    await followers(admin_sessions, "falun", {"sv": 2})
+    person = await broadcaster(login_as)
+    warning = "Nothing is being sent: no process sends the outbox."
+    _, page = await person.get("/broadcasts/new")
+    assert warning in page
+    assert 'id="no-sender" role="alert">' in page  # shown, not hidden
+    number = await new_broadcast(person)
+    await person.post(f"/broadcasts/{number}/send", {"action": "now"})
+    _, page = await person.get(f"/broadcasts/{number}")
+    assert warning in page
+    assert "VAGVISARE_TELEGRAM_TOKEN" in page
+    async with admin_sessions() as session, session.begin():
+        await beat(session, utcnow())  # what the sender does every 15 s while it holds the sender lock
+    _, body = await person.get(f"/broadcasts/{number}/progress")
+    assert json.loads(body)["sender_alive"] is True
+    _, page = await person.get("/broadcasts")
+    assert 'id="no-sender" role="alert" hidden>' in page
+    async with admin_sessions() as session, session.begin():
+        await beat(session, utcnow() - timedelta(minutes=5))  # it stopped five minutes ago
+    _, page = await person.get(f"/broadcasts/{number}")
+    assert "Nothing is being sent: no process has sent the outbox since" in page

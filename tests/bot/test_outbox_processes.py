@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.outbox.sender import window
 from content.models import Audience, BotUser, Broadcast, BroadcastStatus, utcnow
 from content.repository import broadcasts
+from content.repository.heartbeat import SENDER_GONE_AFTER, last_seen
 from tests import conftest
 from tests.bot.emulator import TOKEN, BotAPIEmulator
 
@@ -120,6 +121,10 @@ async def test_a_sender_killed_20_times_still_reaches_everyone_with_bounded_dupl
     assert len(set(_received(api))) < people  # the kills interrupted the broadcast
     final = await _start(environment, tmp_path / "sender-final.log")
     await _until_done(sessions, broadcast_id, within=60)
+    async with sessions() as session:
+        seen = await last_seen(session)
+    assert seen is not None
+    assert utcnow() - seen < SENDER_GONE_AFTER  # the admin sees that a process sends
     final.send_signal(signal.SIGTERM)
     assert await final.wait() == 0  # stops cleanly on SIGTERM
     received = _received(api)

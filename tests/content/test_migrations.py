@@ -34,6 +34,7 @@ TABLES = {
     "jobadcount",
     "labouroutlook",
     "keyfigure",
+    "heartbeat",
 }
 
 
