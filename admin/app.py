@@ -98,7 +98,7 @@ def create_app(
     )  # a content zip and its form
     app[SERVICES] = services
     app[SETTINGS] = settings
-    app[THROTTLE] = LoginThrottle()
+    app[THROTTLE] = LoginThrottle(services.sessions, session_key(settings))
     app[READY] = asyncio.Event()
     if not ready_later:
         app[READY].set()

@@ -97,20 +97,20 @@ async def login(request: web.Request) -> web.StreamResponse:
     # would let one person lock all staff out, so there only the address is throttled.
     client = f"client:{request.remote}" if request.app[SETTINGS].admin_url is None else email
     context: dict[str, Any] = {"next": target, "email": email}
-    if throttle.blocked(email, client):
+    if await throttle.blocked(email, client):
         context["error"] = N_("Too many failed attempts. Wait 15 minutes and try again.")
         return await render(request, "login.html", context, status=429)
     async with request.app[SERVICES].sessions() as db, db.begin():
         account = await find_account(session=db, email=email) if email else None
         valid = verify_password(account.password_hash if account else None, password)
         if not valid or account is None or not account.active:
-            throttle.failed(email, client)
+            await throttle.failed(email, client)
             log.info("A login failed.")
             context["error"] = N_("Wrong e-mail address or password.")
             return await render(request, "login.html", context, status=401)
         if needs_rehash(account.password_hash):
             await update_account(session=db, account=account, actor="system", password_hash=hash_password(password))
-    throttle.succeeded(email)
+    await throttle.succeeded(email)
     lang = (await get_session(request)).get("lang") or "sv"
     session = await new_session(request)  # a fresh session (and CSRF token) on every login
     session["account"] = account.id

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
-import time
-from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from aiohttp import web
 from aiohttp_session import Session
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from content.models import utcnow
+from content.repository.logins import failures_since, forget_failures, record_failure
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -58,41 +63,41 @@ async def csrf_ok(request: web.Request, session: Session) -> bool:
     return sent is not None and hmac.compare_digest(sent.encode(), expected.encode())
 
 
-@dataclass
 class LoginThrottle:
-    """Refuse logins for an address or from a client after `limit` failures within `window` seconds."""
+    """Refuse logins for an address or from a client after `limit` failures within `window`.
 
-    limit: int = 5
-    window: float = 15 * 60
-    most_keys: int = 10_000  # a flood of made-up addresses cannot grow the table without bound
-    failures: dict[str, deque[float]] = field(default_factory=dict)
+    The failures are kept in the database (`loginfailure`), so the limit holds across every process of the service
+    and after a restart; an address or a client address is stored only as a keyed hash, and every failure older
+    than the window is deleted at the next failure.
+    """
 
-    def blocked(self, *keys: str, now: float | None = None) -> bool:
-        """Return whether any of `keys` (an address, a client) has failed too often lately."""
-        moment = time.monotonic() if now is None else now
-        return any(len(self._recent(key, moment)) >= self.limit for key in keys if key in self.failures)
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        secret: bytes,
+        *,
+        limit: int = 5,
+        window: timedelta = timedelta(minutes=15),
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions, self.secret, self.limit, self.window, self.clock = sessions, secret, limit, window, clock
 
-    def failed(self, *keys: str, now: float | None = None) -> None:
+    def _hash(self, key: str) -> str:
+        return hmac.new(self.secret, key.encode(), hashlib.sha256).hexdigest()
+
+    async def blocked(self, *keys: str) -> bool:
+        """Whether any of `keys` (an address, a client) has failed too often lately."""
+        async with self.sessions() as session:
+            worst = await failures_since(session, [self._hash(key) for key in keys], self.clock() - self.window)
+        return worst >= self.limit
+
+    async def failed(self, *keys: str) -> None:
         """Count a failed login for each of `keys`."""
-        moment = time.monotonic() if now is None else now
-        for key in keys:
-            if key not in self.failures and len(self.failures) >= self.most_keys:
-                self._forget_stale(moment)
-                if len(self.failures) >= self.most_keys:
-                    self.failures.pop(next(iter(self.failures)))  # the oldest key
-            self.failures.setdefault(key, deque())
-            self._recent(key, moment).append(moment)
+        now = self.clock()
+        async with self.sessions() as session, session.begin():
+            await record_failure(session, [self._hash(key) for key in dict.fromkeys(keys)], now, now - self.window)
 
-    def succeeded(self, key: str) -> None:
+    async def succeeded(self, key: str) -> None:
         """Forget the failures of an address that logged in."""
-        self.failures.pop(key, None)
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self.failures[key]
-        while times and now - times[0] > self.window:
-            times.popleft()
-        return times
-
-    def _forget_stale(self, now: float) -> None:
-        for key in [key for key, times in self.failures.items() if not times or now - times[-1] > self.window]:
-            del self.failures[key]
+        async with self.sessions() as session, session.begin():
+            await forget_failures(session, self._hash(key))

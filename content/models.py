@@ -202,6 +202,14 @@ class Heartbeat(SQLModel, table=True):
     seen_at: datetime = _timestamp()
 
 
+class LoginFailure(SQLModel, table=True):
+    """A failed admin login, kept for the throttle's window; the address or client only as a keyed hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, index=True)  # HMAC-SHA-256 of "email:..." or "client:...", hex
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
 class JobAdCount(SQLModel, table=True):
     """Open job ads for one occupation in one municipality (JobTech JobSearch, or a JobStream snapshot file)."""
 

@@ -1,6 +1,6 @@
 """official open data: open job ads, Arbetsförmedlingen's outlook and the municipalities' key figures, each row
 with its source URL, the data's date and the fetch date; how each source last went; an editor's local note on a
-demand row; when the outbox sender was last alive
+demand row
 
 Revision ID: 0007
 Revises: 0006
@@ -87,15 +87,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_keyfigure_municipality_id", "keyfigure", ["municipality_id"])
-    op.create_table(
-        "heartbeat",
-        sa.Column("name", AutoString(length=16), nullable=False),
-        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("name"),
-    )
 
 
 def downgrade() -> None:
-    for table in ("heartbeat", "keyfigure", "labouroutlook", "jobadcount", "datasource"):
+    for table in ("keyfigure", "labouroutlook", "jobadcount", "datasource"):
         op.drop_table(table)
     op.execute("ALTER TABLE occupationdemand DROP COLUMN note")

@@ -6,9 +6,12 @@ import base64
 import json
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
+import aiohttp
 import nacl.secret
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from yarl import URL
 
@@ -16,9 +19,10 @@ from admin.app import COOKIE, SESSION_HOURS, session_key
 from admin.auth import ensure_administrator
 from admin.passwords import verify_password
 from admin.security import LoginThrottle
-from content.models import Role
+from content.models import LoginFailure, Role
 from content.repository.accounts import find_account, list_accounts
-from tests.admin.conftest import PASSWORD, Client, Login
+from content.services import ContentServices
+from tests.admin.conftest import PASSWORD, Client, Login, serve_admin
 from vagvisare.settings import Settings
 
 
@@ -174,14 +178,39 @@ async def test_the_first_start_creates_one_administrator_with_a_random_password(
     assert password not in admin.password_hash
 
 
-def test_the_throttle_forgets_old_failures_and_cannot_grow_without_bound() -> None:
-    throttle = LoginThrottle(limit=2, window=60, most_keys=3)
-    throttle.failed("a", now=0)
-    throttle.failed("a", now=1)
-    assert throttle.blocked("a", now=2)
-    assert not throttle.blocked("a", now=100)  # the window has passed
+async def test_the_throttle_forgets_old_failures_and_keeps_no_address_in_clear(
+    admin_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    now = [datetime(2026, 12, 4, 12, 0, tzinfo=UTC)]
+    throttle = LoginThrottle(admin_sessions, b"k" * 32, limit=2, window=timedelta(seconds=60), clock=lambda: now[0])
+    await throttle.failed("a@example.org", "client:10.0.0.1")
+    await throttle.failed("a@example.org", "client:10.0.0.2")
+    assert await throttle.blocked("a@example.org", "client:10.0.0.9")  # the address failed twice
+    assert not await throttle.blocked("b@example.org", "client:10.0.0.1")  # this client only once
+    now[0] += timedelta(seconds=100)
+    assert not await throttle.blocked("a@example.org")  # the window has passed
     for number in range(10):
-        throttle.failed(f"made-up-{number}", now=200)
-    assert len(throttle.failures) <= 3
-    assert not throttle.blocked("never-seen", now=200)
-    assert "never-seen" not in throttle.failures  # looking does not add
+        await throttle.failed(f"made-up-{number}@example.org")
+    async with admin_sessions() as session:
+        kept = (await session.exec(select(LoginFailure))).all()
+    assert len(kept) == 10  # the failures past the window were deleted
+    assert all(len(row.key) == 64 and "@" not in row.key for row in kept)  # keyed hashes, no address
+    assert not await throttle.blocked("never-seen@example.org")
+
+
+async def test_the_limit_holds_across_processes_and_a_restart(
+    client: Callable[[], Client],
+    login_as: Login,
+    admin_settings: Settings,
+    admin_services: ContentServices,
+) -> None:
+    await login_as(Role.EDITOR)
+    visitor = client()
+    for _ in range(5):
+        assert (await visitor.login("editor-0@example.org", "guess"))[0] == 401
+    jar = aiohttp.CookieJar(unsafe=True)  # cookies for 127.0.0.1
+    async with serve_admin(admin_settings, admin_services) as other, aiohttp.ClientSession(cookie_jar=jar) as http:
+        second = Client(other, http)  # another process of the service (or the same one, restarted)
+        status, page = await second.login("editor-0@example.org")
+    assert status == 429
+    assert "För många misslyckade försök" in page

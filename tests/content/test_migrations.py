@@ -35,6 +35,7 @@ TABLES = {
     "labouroutlook",
     "keyfigure",
     "heartbeat",
+    "loginfailure",
 }
 
 
