@@ -219,13 +219,19 @@ _TAG = re.compile(r"<(/?)(b|strong|i|em|u|ins|s|strike|del|a|code|pre|blockquote
 _ROOM = 256  # kept free in each part for the tags closed at its end and reopened at the next one's start
 
 
+def utf16_length(text: str) -> int:
+    """Telegram's length: its 4,096 limit and entity offsets count UTF-16 code units ("😀" is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Split Telegram HTML at paragraph boundaries (then lines, then words) into parts Telegram accepts.
 
-    A cut never falls inside a tag or an entity, and tags open at a cut are closed at the end of the part and
-    reopened at the start of the next, so every part is valid HTML on its own.
+    Lengths are UTF-16 code units, as Telegram counts them, of the HTML itself (never shorter than the text it
+    shows). A cut never falls inside a tag, an entity or a character, and tags open at a cut are closed at the end
+    of the part and reopened at the start of the next, so every part is valid HTML on its own.
     """
-    if len(text) <= limit:
+    if utf16_length(text) <= limit:
         return [text]
     room = limit - _ROOM if _TAG.search(text) else limit
     parts: list[str] = []
@@ -233,7 +239,7 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     for paragraph in text.split("\n\n"):
         for piece in _fit(paragraph, room):
             candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= room:
+            if utf16_length(candidate) <= room:
                 current = candidate
             else:
                 parts.append(current)
@@ -244,17 +250,18 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
 
 
 def _fit(paragraph: str, limit: int) -> list[str]:
-    if len(paragraph) <= limit:
+    if utf16_length(paragraph) <= limit:
         return [paragraph]
     pieces, current = [], ""
     for token in _TOKEN.findall(paragraph):
-        while len(token) > limit:  # a single huge run of text: cut it (tags and entities are short)
+        while utf16_length(token) > limit:  # a single huge run of text: cut it (tags and entities are short)
             if current:
                 pieces.append(current)
                 current = ""
-            pieces.append(token[:limit])
-            token = token[limit:]
-        if len(current) + len(token) <= limit:
+            head = _head(token, limit)
+            pieces.append(head)
+            token = token[len(head) :]
+        if utf16_length(current) + utf16_length(token) <= limit:
             current += token
         else:
             pieces.append(current.rstrip(" \n"))
@@ -262,6 +269,17 @@ def _fit(paragraph: str, limit: int) -> list[str]:
     if current:
         pieces.append(current)
     return [piece for piece in pieces if piece]
+
+
+def _head(token: str, limit: int) -> str:
+    """The longest start of `token` within `limit` UTF-16 code units, never half a character."""
+    head, units = [], 0
+    for character in token:
+        units += 2 if ord(character) > 0xFFFF else 1
+        if units > limit:
+            break
+        head.append(character)
+    return "".join(head)
 
 
 def _balance(parts: list[str]) -> list[str]:

@@ -271,7 +271,7 @@ class BotAPIEmulator:
         plain = check_html(text) if params.get("parse_mode") == "HTML" else text
         if not plain.strip():
             raise ValueError("Bad Request: message text is empty")
-        if len(plain) > 4096:
+        if len(plain.encode("utf-16-le")) // 2 > 4096:  # Telegram counts UTF-16 code units
             raise ValueError("Bad Request: message is too long")
         return text
 

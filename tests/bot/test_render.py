@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.render import html, markdown_to_html, rtl_html, split_message
+from bot.render import html, markdown_to_html, rtl_html, split_message, utf16_length
 from bot.routes import MAX_BYTES, deep_link, deep_link_route, parse, route
 from content.files.repository import DEFAULT_ROOT, read_bundle
 from tests.bot.emulator import check_html
@@ -55,8 +55,18 @@ def test_any_text_renders_to_html_that_telegram_accepts(source: str, rtl: bool) 
 def test_split_messages_fit_and_lose_nothing(paragraphs: list[str]) -> None:
     text = "\n\n".join(html(paragraph) for paragraph in paragraphs)  # messages are escaped HTML
     parts = split_message(text, limit=4096)
-    assert all(len(part) <= 4096 for part in parts)
+    assert all(utf16_length(part) <= 4096 for part in parts)
     assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
+
+
+def test_telegrams_limit_counts_utf_16_code_units() -> None:
+    assert utf16_length("😀" * 4000) == 8000
+    parts = split_message("😀" * 4000)  # 4,000 code points, but 8,000 UTF-16 code units
+    assert len(parts) == 2
+    assert all(utf16_length(part) <= 4096 for part in parts)
+    assert "".join(parts) == "😀" * 4000  # no emoji cut in half
+    mixed = " ".join(["Välkommen 🇸🇪 till Umeå"] * 300)
+    assert all(utf16_length(part) <= 4096 for part in split_message(mixed))
 
 
 def test_a_long_paragraph_with_markup_is_split_into_parts_that_are_each_valid_html() -> None:
@@ -66,7 +76,7 @@ def test_a_long_paragraph_with_markup_is_split_into_parts_that_are_each_valid_ht
     parts = split_message(html)
     assert len(parts) > 1
     for part in parts:
-        assert len(part) <= 4096
+        assert utf16_length(part) <= 4096
         check_html(part)  # what Telegram validates: every tag closed, no cut entity or tag
     assert parts[1].startswith("<blockquote>")
 
