@@ -213,6 +213,8 @@ class LoginFailure(SQLModel, table=True):
 class JobAdCount(SQLModel, table=True):
     """Open job ads for one occupation in one municipality (JobTech JobSearch, or a JobStream snapshot file)."""
 
+    __table_args__ = (UniqueConstraint("occupation_id", "municipality_id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     occupation_id: int = Field(foreign_key="occupation.id", index=True, ondelete="CASCADE")
     municipality_id: int = Field(foreign_key="municipality.id", index=True, ondelete="CASCADE")
@@ -242,6 +244,8 @@ class LabourOutlook(SQLModel, table=True):
 
 class KeyFigure(SQLModel, table=True):
     """One of a municipality's key figures for one year (Kolada)."""
+
+    __table_args__ = (UniqueConstraint("municipality_id", "kpi", "year"),)
 
     id: int | None = Field(default=None, primary_key=True)
     municipality_id: int = Field(foreign_key="municipality.id", index=True, ondelete="CASCADE")

@@ -8,6 +8,8 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from importlib import metadata
 from typing import Any
 
@@ -50,10 +52,13 @@ class PoliteClient:
         politeness: Politeness | None = None,
         *,
         contact: str | None = None,
-        headers: Mapping[str, str] | None = None,
+        secret_headers: Mapping[str, str] | None = None,
     ) -> None:
         self.politeness = politeness or Politeness()
-        self._headers = {"User-Agent": user_agent(contact), **(headers or {})}
+        self._headers = {"User-Agent": user_agent(contact)}
+        # An API key goes with each request, never to a redirect's host: a request that carries it follows no
+        # redirect (aiohttp would pass a custom header on to another host).
+        self._secret = dict(secret_headers or {})
         self._session: aiohttp.ClientSession | None = None
         self._last = 0.0
         self.requests = 0
@@ -83,7 +88,11 @@ class PoliteClient:
             await self._space()
             self.requests += 1
             try:
-                async with self._session.get(url, params=params, headers={"Accept": accept}) as response:
+                headers = {"Accept": accept, **self._secret}
+                redirects = not self._secret
+                async with self._session.get(
+                    url, params=params, headers=headers, allow_redirects=redirects
+                ) as response:
                     if response.status == 200:
                         return await response.read()
                     problem = f"HTTP {response.status}"
@@ -110,13 +119,20 @@ class PoliteClient:
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (a number of seconds; an HTTP date is read as "soon")."""
+    """Seconds from a Retry-After header: a number of seconds, or an HTTP date (RFC 9110, 10.2.3)."""
     if value is None:
         return None
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
         return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 
 def _describe(error: BaseException) -> str:

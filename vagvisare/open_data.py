@@ -59,7 +59,7 @@ async def fetch_source(
     )
 
     async def read(coding: Coding) -> Batch:
-        async with PoliteClient(endpoints.politeness, contact=endpoints.contact, headers=headers) as client:
+        async with PoliteClient(endpoints.politeness, contact=endpoints.contact, secret_headers=headers) as client:
             if source is OpenDataSource.JOBADS:
                 return await jobads.fetch(client, coding, endpoints.jobsearch)
             if source is OpenDataSource.OUTLOOK:
@@ -99,4 +99,14 @@ async def _run(
         message = str(error) or type(error).__name__
         await record_failure(sessions, source, message, via=via, started=started)
         raise SourceError(message) from error
+    except Exception as error:  # a file or an answer broken in a way no check foresaw: still said, never hidden
+        message = f"{type(error).__name__}: {error}"
+        log.exception("Reading %s failed unexpectedly; nothing was stored.", source.value)
+        await record_failure(sessions, source, message, via=via, started=started)
+        raise SourceError(message) from error
     return Outcome(status, batch.requests, round(time.monotonic() - clock, 2))
+
+
+async def record_stopped(sessions: async_sessionmaker[AsyncSession], source: OpenDataSource, why: str) -> None:
+    """A fetch's child process that ended without saying why (killed, timed out, crashed): said in the admin."""
+    await record_failure(sessions, source, why, via="fetch", started=utcnow())

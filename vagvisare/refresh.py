@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import OpenDataSource, utcnow
-from content.repository.opendata import claim
+from content.repository.opendata import claim, statuses
 from vagvisare.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,9 +38,14 @@ def intervals(settings: Settings) -> dict[OpenDataSource, timedelta]:
     return {source: timedelta(hours=value) for source, value in hours.items() if value > 0}
 
 
+# What the child needs of this process's environment to run Python at all; nothing else is passed on (not the
+# Telegram token, the SMTP password or the session key).
+INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "VIRTUAL_ENV", "PYTHONPATH", "SYSTEMROOT")
+
+
 def child_environment(settings: Settings) -> dict[str, str]:
-    """The child reads its settings from the environment: the ones this process was given in code too."""
-    env = dict(os.environ)
+    """The child's settings, from this process's (given in code or read from its environment)."""
+    env = {name: os.environ[name] for name in INHERITED if name in os.environ}
     env.update(
         VAGVISARE_DATABASE_URL=settings.effective_database_url,
         VAGVISARE_DATA_DIR=str(settings.data_dir),
@@ -70,15 +75,20 @@ async def refresh_open_data(
             try:
                 now = utcnow()
                 if await claim(sessions, source, fresh_after=now - interval, tried_after=now - RETRY_AFTER):
-                    await _fetch_in_child(settings, source, stop)
+                    await _fetch_in_child(settings, sessions, source, stop)
             except Exception:
                 log.exception("The open-data refresh of %s failed; trying again later.", source.value)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), every)
 
 
-async def _fetch_in_child(settings: Settings, source: OpenDataSource, stop: asyncio.Event) -> None:
+async def _fetch_in_child(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], source: OpenDataSource, stop: asyncio.Event
+) -> None:
+    from vagvisare.open_data import record_stopped  # the source readers stay out of the service until needed
+
     log.info("Refreshing the open data: %s.", source.value)
+    began = utcnow()
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -100,12 +110,19 @@ async def _fetch_in_child(settings: Settings, source: OpenDataSource, stop: asyn
     if not finished.done():  # stopping, or too slow: nothing it read is stored
         child.kill()
         await finished
-        log.warning("The open-data refresh of %s was stopped before it finished; nothing changed.", source.value)
+        why = "stopped with the service" if stop.is_set() else f"stopped after {FETCH_TIMEOUT / 60:.0f} minutes"
+        log.warning("The open-data refresh of %s was %s before it finished; nothing changed.", source.value, why)
+        await record_stopped(sessions, source, f"{why}; nothing changed")
         return
     output = finished.result()[0].decode("utf-8", "replace").strip()
     if child.returncode == 0:
         log.info("Open data refreshed: %s", output.splitlines()[-1] if output else source.value)
-    else:
-        log.warning(
-            "The open-data refresh of %s failed (see the admin's Open data page): %s", source.value, output[-500:]
-        )
+        return
+    log.warning("The open-data refresh of %s failed (the admin's Open data page says why).", source.value)
+    log.debug("The child said: %s", output[-1000:])
+    async with sessions() as session:
+        status = (await statuses(session))[source]
+    said = status is not None and status.error and status.last_attempt_at and status.last_attempt_at >= began
+    if not said:  # it ended before it could record why (a crash at start, a signal)
+        last = output.splitlines()[-1][:300] if output else "no output"
+        await record_stopped(sessions, source, f"the fetch ended with exit code {child.returncode}: {last}")

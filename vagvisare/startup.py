@@ -59,7 +59,13 @@ async def _prepare_in_child(url: str, load_starter_content: bool, examples: bool
     out, err = await child.communicate(order)
     if child.returncode != 0:
         raise RuntimeError("Preparing the database failed:\n" + err.decode("utf-8", "replace").strip()[-3000:])
-    summary: str | None = json.loads(out.decode())["summary"]
+    lines = [line for line in out.decode("utf-8", "replace").splitlines() if line.strip()]
+    try:  # the answer is the last line: anything a library printed before it is not parsed
+        summary: str | None = json.loads(lines[-1])["summary"]
+    except (IndexError, KeyError, TypeError, json.JSONDecodeError):
+        raise RuntimeError(
+            "Preparing the database gave no answer:\n" + err.decode("utf-8", "replace")[-3000:]
+        ) from None
     return summary
 
 

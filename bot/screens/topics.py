@@ -11,7 +11,7 @@ from bot.screens.common import day, example_label, name_in, nav, sourced, stale,
 from bot.screens.home import SITUATIONS
 from content.files.schema import DemandFile
 from content.models import ArticleKind, Municipality, Occupation, Situation
-from content.opendata.demand import OfficialDemand, official_demand
+from content.opendata.demand import OfficialDemand, TownDemand, official_demand
 from content.repository.lookup import by_slug
 from content.repository.occupations import get_occupation_file, list_occupations
 from content.repository.places import list_municipalities, list_regions
@@ -69,7 +69,7 @@ async def occupation(ctx: Context, slug: str) -> Reply:
     lines = [f"💼 <b>{html(name_in(ctx, found.name))}</b>"]
     if official:
         buttons = _official(ctx, official, lines)
-        _local_notes(ctx, found.demand, all_towns, lines)
+        await _local_notes(ctx, found.demand, all_towns, lines)
     else:
         buttons = await _content_demand(ctx, found.demand, all_towns, lines)
     buttons.append([Button("🔎 " + ctx._("Job ads on Platsbanken"), url=PLATSBANKEN)])
@@ -81,22 +81,19 @@ async def occupation(ctx: Context, slug: str) -> Reply:
 def _official(ctx: Context, official: OfficialDemand, lines: list[str]) -> list[list[Button]]:
     """The municipalities by Arbetsförmedlingen's figures, best first, with the source and date of each figure."""
     lines.append(html(ctx._("Where this occupation is needed, by Arbetsförmedlingen's figures:")))
-    shown = [item for item in official.towns if (item.ads and item.ads.ads) or item.outlook][:SHOWN_TOWNS]
-    for item in shown:
-        parts = []
-        if official.has_ads:
-            count = item.ads.ads if item.ads else 0
-            parts.append(
-                ctx.t.ngettext("{count} open job ad", "{count} open job ads", count)
-                if count
-                else ctx._("no open job ads")
-            )
-        if item.outlook and item.outlook.prospects in PROSPECT_LABELS:
-            parts.append(ctx._(PROSPECT_LABELS[item.outlook.prospects]))
-        lines.append(f"• {html(town_name(ctx, item.town))}: {html(' · '.join(parts))}")
+    # Towns with open ads first (by the county's chances of work, then the ads), then towns whose county's chances
+    # are judged but which have no ad today: a town with ads is never hidden behind ones without.
+    with_ads = [item for item in official.towns if item.ads and item.ads.ads]
+    judged = [item for item in official.towns if not (item.ads and item.ads.ads) and item.outlook]
+    shown = (with_ads + judged)[:SHOWN_TOWNS]
+    lines += [_town_line(ctx, item) for item in shown]
+    more = [item for item in with_ads if item not in shown]
     if not shown:
         lines.append("• " + html(ctx._("No open job ads in the municipalities of this service today.")))
-    elif official.has_ads and len(shown) < len(official.towns):
+    elif more:
+        towns = ", ".join(f"{town_name(ctx, item.town)} ({item.ads.ads if item.ads else 0})" for item in more)
+        lines.append(html(ctx._("Open job ads also in: {towns}.", towns=towns)))
+    elif len(shown) < len(official.towns) and all(item.ads is not None for item in official.towns):
         lines.append(html(ctx._("The other municipalities have no open job ads for it today.")))
     national = official.national
     if national is not None and national.prospects in PROSPECT_LABELS:
@@ -120,9 +117,8 @@ def _official(ctx: Context, official: OfficialDemand, lines: list[str]) -> list[
         lines.append("<i>" + html(ctx._("No official count of job ads yet.")) + "</i>")
     if official.outlook_date:
         source = ctx._(
-            "Chances of work: Arbetsförmedlingen's Yrkesbarometer ({edition}), published {date}.",
+            "Chances of work: Arbetsförmedlingen's Yrkesbarometer, edition {edition}, judged per county.",
             edition=official.outlook_round or "",
-            date=day(ctx, official.outlook_date),
         )
         lines.append("<i>" + html(source) + "</i>")
     else:
@@ -133,15 +129,33 @@ def _official(ctx: Context, official: OfficialDemand, lines: list[str]) -> list[
     return buttons
 
 
-def _local_notes(ctx: Context, demand: list[DemandFile], towns: list[Municipality], lines: list[str]) -> None:
+def _town_line(ctx: Context, item: TownDemand) -> str:
+    """ "• Skellefteå: 5 open job ads · good chances of work in Västerbottens län" (the judgement is the county's)."""
+    parts = []
+    if item.ads is not None:
+        count = item.ads.ads
+        parts.append(
+            ctx.t.ngettext("{count} open job ad", "{count} open job ads", count) if count else ctx._("no open job ads")
+        )
+    if item.outlook and item.outlook.prospects in PROSPECT_LABELS:
+        judgement = ctx._(PROSPECT_LABELS[item.outlook.prospects])
+        parts.append(ctx._("{judgement} in {county}", judgement=judgement, county=item.town.county or ""))
+    return f"• {html(town_name(ctx, item.town))}: {html(' · '.join(parts))}"
+
+
+async def _local_notes(ctx: Context, demand: list[DemandFile], towns: list[Municipality], lines: list[str]) -> None:
     """The editors' own rows (never the examples) under the official figures, each with its source."""
     own = [row for row in demand if not row.example]
     if not own:
         return
     names = {town.slug: town_name(ctx, town) for town in towns}
+    regions = {
+        region.slug: name_in(ctx, region.name)
+        for region in await ctx.cached("regions", lambda: list_regions(session=ctx.session))
+    }
     lines.append("\n📌 <b>" + html(ctx._("Local notes")) + "</b>")
     for row in own:
-        place = names.get(row.municipality or "", row.region or "")
+        place = names.get(row.municipality or "") or regions.get(row.region or "", "")
         note = f" – {html(row.note)}" if row.note else ""
         lines.append(f"• {html(place)}: {html(ctx._(LEVELS[row.level]))}{note}")
         lines.append(sourced(ctx, row.source or "", row.verified_at))

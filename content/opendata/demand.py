@@ -8,11 +8,8 @@ from datetime import date
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import JobAdCount, LabourOutlook, Municipality
+from content.opendata.rows import PROSPECTS
 from content.repository.opendata import ad_counts, outlooks
-
-# The Yrkesbarometer's values (docs/open-data-sources.md, §3), best first; an unknown value ranks last.
-PROSPECTS = ("stora", "medelstora", "små")
-FORECASTS = ("öka", "vara oförändrad", "minska")
 
 
 @dataclass

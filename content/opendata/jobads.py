@@ -9,14 +9,16 @@ JSON array) is counted the same way, for installations that download it instead.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from content.models import OpenDataSource, utcnow
-from content.opendata.rows import AdCount, Batch, Coding, FileFormatError, Getter
+from content.models import OpenDataSource
+from content.opendata.rows import AdCount, Batch, Coding, FileFormatError, Getter, swedish_today
 
 JOBSEARCH_API = "https://jobsearch.api.jobtechdev.se"
 SNAPSHOT = "https://jobstream.api.jobtechdev.se/snapshot"
@@ -40,25 +42,14 @@ async def fetch(client: Getter, coding: Coding, base: str = JOBSEARCH_API) -> Ba
             answer = await client.get_json(url, params)
             counts, newest = _read_answer(answer, set(towns))
             rows += [AdCount(occupation, code, counts[code], tuple(newest[code])) for code in towns]
-    return Batch(OpenDataSource.JOBADS, "fetch", url, utcnow().date(), list(rows), requests=client.requests)
+    return Batch(OpenDataSource.JOBADS, "fetch", url, swedish_today(), list(rows), requests=client.requests)
 
 
 def _read_answer(answer: Any, towns: set[str]) -> tuple[Counter[str], dict[str, list[tuple[str, str]]]]:
     """The count per municipality (from `stats`) and the newest ads (from `hits`) of one JobSearch answer."""
     if not isinstance(answer, dict) or not isinstance(answer.get("hits"), list):
         raise FileFormatError("the JobSearch answer has no list of hits")
-    stats = answer.get("stats")
-    if not isinstance(stats, list):
-        raise FileFormatError("the JobSearch answer has no stats (asked for stats=municipality)")
-    counts: Counter[str] = Counter()
-    for block in stats:
-        if isinstance(block, dict) and block.get("type") == "municipality":
-            for value in block.get("values") or []:
-                code, count = _field(value, "code"), value.get("count") if isinstance(value, dict) else None
-                if not isinstance(count, int) or count < 0:
-                    raise FileFormatError(f"the JobSearch stats give no count for municipality {code!r}")
-                if code in towns:
-                    counts[code] = count
+    counts = _counts(answer, towns)
     newest: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for ad in answer["hits"]:
         code = _municipality(ad)
@@ -66,6 +57,34 @@ def _read_answer(answer: Any, towns: set[str]) -> tuple[Counter[str], dict[str, 
         if code in towns and link.startswith("https://") and len(newest[code]) < NEWEST:
             newest[code].append((link, _field(ad, "headline")[:120]))
     return counts, newest
+
+
+def _counts(answer: dict[str, Any], towns: set[str]) -> Counter[str]:
+    """The ads per municipality from `stats`, which must add up to the answer's `total`: a reading of the stats
+    that finds nothing (another field name, say) is an error, never a row of zeros."""
+    stats = answer.get("stats")
+    if not isinstance(stats, list):
+        raise FileFormatError("the JobSearch answer has no stats (asked for stats=municipality)")
+    counts: Counter[str] = Counter()
+    for block in stats:
+        if not isinstance(block, dict) or block.get("type") != "municipality":
+            continue
+        values = block.get("values") or []
+        if not isinstance(values, list):
+            raise FileFormatError("the JobSearch stats for municipalities are not a list")
+        for value in values:
+            code, count = _field(value, "code"), value.get("count") if isinstance(value, dict) else None
+            if not isinstance(count, int) or count < 0:
+                raise FileFormatError(f"the JobSearch stats give no count for municipality {code!r}")
+            if code not in towns:
+                raise FileFormatError(f"the JobSearch stats name a municipality that was not asked for: {code!r}")
+            counts[code] = count
+    total = answer["total"].get("value") if isinstance(answer.get("total"), dict) else None
+    if not isinstance(total, int):
+        raise FileFormatError("the JobSearch answer has no total")
+    if sum(counts.values()) != total:
+        raise FileFormatError(f"the JobSearch stats count {sum(counts.values())} ads, the answer's total is {total}")
+    return counts
 
 
 def read_file(path: Path, coding: Coding) -> Batch:
@@ -88,11 +107,15 @@ def read_file(path: Path, coding: Coding) -> Batch:
                 link = _field(ad, "webpage_url")
                 if link.startswith("https://"):
                     newest[(group, code)].append((published, link, _field(ad, "headline")[:120]))
-                latest = max(latest, _date(published)) if latest else _date(published)
+                day = _date(published)
+                if day is not None:  # an ad without a readable date says nothing of the snapshot's date
+                    latest = max(latest, day) if latest else day
         except ijson.JSONError as error:
             raise FileFormatError(f"{path.name} is not valid JSON ({error})") from None
-    if latest is None:
+    if not counts:
         raise FileFormatError(f"{path.name} has no open ad for the content's occupations and municipalities")
+    if latest is None:
+        raise FileFormatError(f"{path.name}: no ad has a readable publication_date, so the data's date is unknown")
     rows = []
     for occupation, groups in sorted(coding.occupations.items()):
         for code in sorted(coding.municipalities):
@@ -102,14 +125,22 @@ def read_file(path: Path, coding: Coding) -> Batch:
     return Batch(OpenDataSource.JOBADS, "import", SNAPSHOT, latest, list(rows))
 
 
-def _open(path: Path) -> IO[bytes]:
-    if zipfile.is_zipfile(path):
-        archive = zipfile.ZipFile(path)
-        names = [name for name in archive.namelist() if name.endswith((".json", ".jsonl"))]
-        if not names:
-            raise FileFormatError(f"{path.name} holds no .json or .jsonl file")
-        return archive.open(names[0])
-    return path.open("rb")
+@contextmanager
+def _open(path: Path) -> Iterator[IO[bytes]]:
+    """The file, or the first .json/.jsonl file in it when it is a zip; a damaged zip is a FileFormatError."""
+    if not zipfile.is_zipfile(path):
+        with path.open("rb") as stream:
+            yield stream
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [name for name in archive.namelist() if name.endswith((".json", ".jsonl"))]
+            if not names:
+                raise FileFormatError(f"{path.name} holds no .json or .jsonl file")
+            with archive.open(names[0]) as stream:
+                yield stream
+    except (zipfile.BadZipFile, EOFError, zlib.error) as error:
+        raise FileFormatError(f"{path.name} is a damaged zip file ({error})") from None
 
 
 def _ads(stream: IO[bytes], path: Path, ijson: Any) -> Iterator[dict[str, Any]]:
@@ -131,8 +162,8 @@ def _field(record: Any, name: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def _date(value: str) -> date:
+def _date(value: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        return utcnow().date()
+        return None

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from content.models import OpenDataSource, utcnow
-from content.opendata.rows import Batch, Coding, FetchError, Figure, FileFormatError, Getter
+from content.models import OpenDataSource
+from content.opendata.rows import Batch, Coding, FetchError, Figure, FileFormatError, Getter, swedish_today
 
 KOLADA_API = "https://api.kolada.se/v3"
 PER_SEGMENT = 25  # ids Kolada takes in one path segment
-YEARS = 4  # the last years asked for: the newest with a value is shown
+YEARS = 5  # years asked for, this one and the four before: the newest with a value is shown
 MAX_PAGES = 200
 
 
@@ -47,22 +47,21 @@ async def fetch(client: Getter, coding: Coding, base: str = KOLADA_API) -> Batch
     base = base.rstrip("/")
     await _check_titles(client, base)
     kpis = ",".join(kind.kpi for kind in KEY_FIGURES)
-    this_year = utcnow().year
-    years = ",".join(str(year) for year in range(this_year - YEARS, this_year + 1))
+    this_year = swedish_today().year
+    years = ",".join(str(year) for year in range(this_year - YEARS + 1, this_year + 1))
     codes = sorted(coding.municipalities)
     rows: list[Figure] = []
     first_url = f"{base}/data/kpi/{kpis}/municipality/"
     for start in range(0, len(codes), PER_SEGMENT):
         url: str | None = first_url + ",".join(codes[start : start + PER_SEGMENT]) + f"/year/{years}"
-        for _ in range(MAX_PAGES):
-            if url is None:
-                break
+        pages = 0
+        while url is not None:
+            if pages == MAX_PAGES:
+                raise FetchError(f"{first_url}…: more than {MAX_PAGES} pages; stopped")
             page = await client.get_json(url)
             rows += _values(page, coding)
-            url = _next(page)
-        else:
-            raise FetchError(f"{first_url}…: more than {MAX_PAGES} pages; stopped")
-    return Batch(OpenDataSource.KOLADA, "fetch", f"{base}/data/kpi/{kpis}", utcnow().date(), rows, client.requests)
+            url, pages = _next(page), pages + 1
+    return Batch(OpenDataSource.KOLADA, "fetch", f"{base}/data/kpi/{kpis}", swedish_today(), rows, client.requests)
 
 
 def read_file(path: Path, coding: Coding) -> Batch:
@@ -73,7 +72,7 @@ def read_file(path: Path, coding: Coding) -> Batch:
         raise FileFormatError(f"{path.name} is not valid JSON ({error})") from None
     pages = document if isinstance(document, list) else [document]
     rows = [row for page in pages for row in _values(page, coding)]
-    return Batch(OpenDataSource.KOLADA, "import", KOLADA_API + "/data/kpi", utcnow().date(), rows)
+    return Batch(OpenDataSource.KOLADA, "import", KOLADA_API + "/data/kpi", swedish_today(), rows)
 
 
 async def _check_titles(client: Getter, base: str) -> None:

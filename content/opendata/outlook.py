@@ -19,7 +19,19 @@ from urllib.parse import urljoin
 
 from content.files.codes_check import COUNTY_CODES
 from content.models import OpenDataSource
-from content.opendata.rows import Batch, Coding, FetchError, FileFormatError, Getter, Outlook, ssyk_groups
+from content.opendata.rows import (
+    FORECAST_SPELLINGS,
+    FORECASTS,
+    PROSPECTS,
+    Batch,
+    Coding,
+    FetchError,
+    FileFormatError,
+    Getter,
+    Outlook,
+    ssyk_groups,
+    swedish_today,
+)
 
 STATISTICS_PAGE = "https://arbetsformedlingen.se/statistik/yrkes--och-kompetensanalyser"
 NATIONAL = "nationellt"
@@ -61,7 +73,7 @@ def read(body: bytes, coding: Coding, *, source_url: str, via: str) -> Batch:
         rows, header = _data_sheet(workbook)
         index = {name: header.index(name) for name in header if name}
         wanted_counties = {code[:2] for code in coding.municipalities}
-        found: dict[tuple[str, str | None, str], Outlook] = {}
+        judged: list[Outlook] = []
         for number, cells in enumerate(rows, start=2):
             record = {name: _cell(cells, position) for name, position in index.items()}
             if not any(record.values()):
@@ -73,19 +85,32 @@ def read(body: bytes, coding: Coding, *, source_url: str, via: str) -> Batch:
             for occupation in coding.occupations_of(groups):
                 if not record["yb_yrke"] or not record["jobbmojligheter"] or not record["omgang"]:
                     raise FileFormatError(f"row {number}: yb_yrke, jobbmojligheter and omgang must not be empty")
-                found[(occupation, county, record["yb_yrke"])] = Outlook(
-                    occupation=occupation,
-                    county=county,
-                    barometer_occupation=record["yb_yrke"],
-                    ssyk=", ".join(groups),
-                    prospects=record["jobbmojligheter"].lower(),
-                    recruitment=(record.get("rekryteringssituation") or "").lower() or None,
-                    forecast=(record.get("prognos") or "").lower() or None,
-                    round=record["omgang"],
+                prospects = record["jobbmojligheter"].lower()
+                if prospects not in PROSPECTS:
+                    raise FileFormatError(
+                        f"row {number}: jobbmojligheter {prospects!r} is none of {', '.join(PROSPECTS)}"
+                    )
+                forecast = (record.get("prognos") or "").lower() or None
+                forecast = FORECAST_SPELLINGS.get(forecast or "", forecast)
+                if forecast is not None and forecast not in FORECASTS:
+                    raise FileFormatError(f"row {number}: prognos {forecast!r} is none of {', '.join(FORECASTS)}")
+                judged.append(
+                    Outlook(
+                        occupation=occupation,
+                        county=county,
+                        barometer_occupation=record["yb_yrke"],
+                        ssyk=", ".join(groups),
+                        prospects=prospects,
+                        recruitment=(record.get("rekryteringssituation") or "").lower() or None,
+                        forecast=forecast,
+                        round=record["omgang"],
+                    )
                 )
-        published = _published(workbook)
+        published = _published(workbook, body)
     finally:
         workbook.close()
+    newest = max((row.round for row in judged), default="")  # a workbook may keep earlier editions too: the newest
+    found = {(row.occupation, row.county, row.barometer_occupation): row for row in judged if row.round == newest}
     return Batch(OpenDataSource.OUTLOOK, via, source_url, published, list(found.values()))
 
 
@@ -124,10 +149,16 @@ def _county(name: str, number: int) -> str | None:
     raise FileFormatError(f"row {number}: unknown county {name!r} in lan_namn")
 
 
-def _published(workbook: Any) -> date:
-    """The file's own date: when Arbetsförmedlingen last saved it (the workbook's properties), else today."""
+def _published(workbook: Any, body: bytes) -> date:
+    """The file's own date, when Arbetsförmedlingen's file says one (its document properties); else today.
+
+    openpyxl fills in "now" when a workbook has no properties, so they are read only when the file has them. The
+    bot shows the edition (`omgang`), not this date; the admin shows it as the data's date.
+    """
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        has_properties = "docProps/core.xml" in archive.namelist()
     stamp = workbook.properties.modified or workbook.properties.created
-    return stamp.date() if isinstance(stamp, datetime) else date.today()
+    return stamp.date() if has_properties and isinstance(stamp, datetime) else swedish_today()
 
 
 class _Links(HTMLParser):

@@ -14,6 +14,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import Municipality, Occupation, OpenDataSource
 
+# The Yrkesbarometer's values (docs/open-data-sources.md, §3), best first. An older spelling is read as the newer.
+PROSPECTS = ("stora", "medelstora", "små")
+FORECASTS = ("öka", "vara oförändrad", "minska")
+FORECAST_SPELLINGS = {"oförändrad": "vara oförändrad"}
+
 
 class FetchError(Exception):
     """A source could not be read over HTTP; the message says what happened, without secrets."""
@@ -100,6 +105,14 @@ class Coding:
     @property
     def all_groups(self) -> list[str]:
         return sorted({group for groups in self.occupations.values() for group in groups})
+
+
+def swedish_today() -> date:
+    """Today in Sweden: a count made at 00:30 Swedish time is that day's, not the day before (UTC)."""
+    from content.events_time import SWEDEN
+    from content.models import utcnow
+
+    return utcnow().astimezone(SWEDEN).date()
 
 
 def ssyk_groups(value: str | None) -> list[str]:

@@ -40,7 +40,14 @@ async def store(sessions: async_sessionmaker[AsyncSession], batch: Batch, *, sta
     """Replace the source's rows with the batch's, all in one transaction; return the source's new status."""
     if not batch.rows:
         raise EmptyBatchError(f"{batch.source_url} gave no rows for the content's occupations and municipalities")
+    await _ensure_status(sessions, batch.source)
     async with sessions() as session, session.begin():
+        # First, the source's own lock: a second store of the same source (a `data fetch` beside the schedule)
+        # waits here until this one has committed, and then replaces its rows instead of adding to them.
+        table_of_status = DataSourceStatus.__table__  # type: ignore[attr-defined]
+        await session.exec(
+            update(table_of_status).where(table_of_status.c.name == batch.source.value).values(last_attempt_at=started)
+        )
         occupations = {row.slug: row.id for row in (await session.exec(select(Occupation))).all()}
         towns = {row.code: row.id for row in (await session.exec(select(Municipality))).all() if row.code}
         table = TABLES[batch.source]
@@ -51,6 +58,8 @@ async def store(sessions: async_sessionmaker[AsyncSession], batch: Batch, *, sta
         for item in batch.rows:
             model = _model(item, occupations, towns)
             if model is None:  # an occupation or municipality removed from the content since the read began
+                continue
+            if _key(model) in new:  # the same figure twice in one answer: the first counts
                 continue
             model.source_url, model.data_date, model.fetched_at = batch.source_url, batch.data_date, fetched
             session.add(model)
@@ -72,7 +81,8 @@ async def record_failure(
     """Note a failed attempt for the admin; the source's stored rows stay as they were."""
     async with sessions() as session, session.begin():
         status = await session.get(DataSourceStatus, source.value) or DataSourceStatus(name=source.value)
-        status.last_attempt_at, status.via, status.error = started, via, error[:MAX_ERROR]
+        # `via` stays how the last success came (a file import is not relabelled by a failed fetch after it).
+        status.last_attempt_at, status.error = started, f"{via}: {error}"[:MAX_ERROR]
         status.seconds = round((utcnow() - started).total_seconds(), 2)
         session.add(status)
 
@@ -82,13 +92,8 @@ async def claim(
 ) -> bool:
     """Take the source's next refresh for this process when it is due: not refreshed since `fresh_after`, and not
     tried since `tried_after`. Of several processes, exactly one gets True for each refresh."""
+    await _ensure_status(sessions, source)
     async with sessions() as session, session.begin():
-        if await session.get(DataSourceStatus, source.value) is None:
-            try:
-                async with session.begin_nested():
-                    session.add(DataSourceStatus(name=source.value))
-            except IntegrityError:  # another process created it first
-                pass
         table = DataSourceStatus.__table__  # type: ignore[attr-defined]
         taken = await session.exec(
             update(table)
@@ -98,6 +103,18 @@ async def claim(
             .values(last_attempt_at=utcnow())
         )
         return bool(taken.rowcount)
+
+
+async def _ensure_status(sessions: async_sessionmaker[AsyncSession], source: OpenDataSource) -> None:
+    """The source's status row exists (created by whichever process comes first)."""
+    async with sessions() as session, session.begin():
+        if await session.get(DataSourceStatus, source.value) is not None:
+            return
+        try:
+            async with session.begin_nested():
+                session.add(DataSourceStatus(name=source.value))
+        except IntegrityError:  # another process created it first
+            pass
 
 
 async def statuses(session: AsyncSession) -> dict[OpenDataSource, DataSourceStatus | None]:

@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["municipality_id"], ["municipality.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["occupation_id"], ["occupation.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("occupation_id", "municipality_id"),
     )
     op.create_index("ix_jobadcount_occupation_id", "jobadcount", ["occupation_id"])
     op.create_index("ix_jobadcount_municipality_id", "jobadcount", ["municipality_id"])
@@ -85,6 +86,7 @@ def upgrade() -> None:
         *_dated(),
         sa.ForeignKeyConstraint(["municipality_id"], ["municipality.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("municipality_id", "kpi", "year"),
     )
     op.create_index("ix_keyfigure_municipality_id", "keyfigure", ["municipality_id"])
 

@@ -17,7 +17,7 @@ from content.models import OpenDataSource as Source
 from tests.bot.conftest import Chat
 from tests.bot.emulator import BotAPIEmulator
 from tests.opendata.conftest import BAROMETER_ROWS, sample_ads, sample_kolada
-from tests.opendata.standin import barometer_workbook
+from tests.opendata.standin import ad, barometer_workbook
 from translations.catalogs import Translator
 from vagvisare.open_data import import_source
 
@@ -93,6 +93,7 @@ async def test_the_demand_screen_ranks_by_the_official_figures_with_source_and_d
     assert t.gettext("more jobs in five years") in text
     # the example row is hidden; the editor's own row stays, with its source
     assert t.gettext("example data") not in text
+    assert "Västerbottens län" in lines[0]  # the judgement is the county's, and says so
     assert "Arbetsmarknadsenheten söker svetsare" in text
     assert "Bodens kommun, arbetsmarknadsenheten" in text
     ad_prefix = "https://arbetsformedlingen.se/platsbanken/annonser/"
@@ -114,6 +115,32 @@ async def test_with_only_the_ads_the_screen_says_the_outlook_is_not_there_yet(
     assert lines[1].startswith("• Gällivare: 1 open job ad")
     assert "No official judgement of the chances of work yet." in screen.plain
     assert "The other municipalities have no open job ads for it today." in screen.plain
+
+
+async def test_every_town_with_ads_is_named_and_the_dates_are_the_datas_own(
+    bot: BotAPIEmulator, sessions: Sessions, tmp_path: Path
+) -> None:
+    """Eleven towns with ads for nurses: eight get a line, the other three are named with their counts, and no
+    sentence says the rest have none; the count's date is the snapshot's own (its newest ad, 3 December)."""
+    codes = ["2480", "2460", "2403", "2401", "2404", "2409", "2417", "2418", "2482", "2505", "2582"]
+    ads = [
+        ad(100 + n * 10 + k, "2221", code, "2026-12-03T08:00:00") for n, code in enumerate(codes) for k in range(n + 1)
+    ]
+    (tmp_path / "snapshot.json").write_text(json.dumps(ads))
+    await import_source(sessions, Source.JOBADS, tmp_path / "snapshot.json")
+    person = Chat(bot, 9403)
+    await person.begin("English")
+    reply = await person.say("I am a nurse")
+    screen = await person.tap(reply, "💼 Nurse")
+    text = screen.plain
+    lines = [line for line in text.splitlines() if line.startswith("• ")]
+    assert len(lines) == 8
+    assert lines[0].startswith("• Boden: 11 open job ads")  # the most ads first (no outlook imported)
+    assert "Open job ads also in: " in text
+    also = text.split("Open job ads also in: ")[1].split("\n")[0]
+    assert also == "Bjurholm (3), Vännäs (2), Umeå (1)."
+    assert "The other municipalities have no open job ads" not in text
+    assert "Job ads: Arbetsförmedlingen (Platsbanken), counted December 3, 2026." in text
 
 
 async def test_the_municipality_card_shows_its_key_figures_with_source_and_year(

@@ -90,6 +90,7 @@ class AgencyStandIn:
     hang: asyncio.Event = field(default_factory=asyncio.Event)  # set to release the requests a fault holds
     hanging: asyncio.Event = field(default_factory=asyncio.Event)  # set when a request is being held
     base: str = ""
+    stats_codes: bool = True  # False: stats values without `code` (a reading the fetch must refuse, not zero)
 
     def fail(self, path: str, *faults: Any) -> None:
         """Queue faults for the next requests whose path starts with `path`: a status code, "malformed", "hang"."""
@@ -103,6 +104,7 @@ class AgencyStandIn:
         app.router.add_get("/search", self._search)
         app.router.add_get("/v3/kpi/{ids}", self._kpi)
         app.router.add_get("/v3/data/kpi/{kpis}/municipality/{towns}/year/{years}", self._kolada_data)
+        app.router.add_get("/moved/search", self._moved)
         app.router.add_get(BAROMETER_PAGE, self._page)
         app.router.add_get(BAROMETER_FILE, self._file)
         return app
@@ -124,6 +126,8 @@ class AgencyStandIn:
                         status=429,
                         headers={"Retry-After": "1"},
                     )
+                if isinstance(fault, tuple) and fault[0] == 429:  # (429, a Retry-After value)
+                    return web.json_response({"message": "Rate limit"}, status=429, headers={"Retry-After": fault[1]})
                 if isinstance(fault, int):
                     return web.json_response({"message": "Internal Server Error"}, status=fault)
         return None
@@ -164,6 +168,8 @@ class AgencyStandIn:
                 {"term": f"Kommun {code}", "concept_id": f"m{code}", "code": code, "count": count}
                 for code, count in counts.most_common(stats_limit)
             ]
+            if not self.stats_codes:
+                values = [{key: value for key, value in item.items() if key != "code"} for item in values]
             answer["stats"] = [{"type": "municipality", "values": values}]
         return web.json_response(answer)
 
@@ -192,6 +198,10 @@ class AgencyStandIn:
         more = page * size < len(found)
         next_url = f"{self.base}{request.path}?page={page + 1}&per_page={size}" if more else None
         return web.json_response({"count": len(chunk), "values": chunk, "next_url": next_url, "previous_url": None})
+
+    async def _moved(self, request: web.Request) -> web.StreamResponse:
+        self.seen.append((request.path, request.query_string, dict(request.headers)))
+        raise web.HTTPFound(f"{self.base}/search?{request.query_string}")
 
     async def _page(self, request: web.Request) -> web.StreamResponse:
         if (fault := await self._fault(request)) is not None:

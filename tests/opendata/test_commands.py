@@ -22,7 +22,7 @@ from content.repository.opendata import claim
 from tests.opendata.conftest import sample_ads
 from tests.opendata.standin import BAROMETER_PAGE, AgencyStandIn
 from vagvisare.cli import app
-from vagvisare.refresh import refresh_open_data
+from vagvisare.refresh import child_environment, refresh_open_data
 from vagvisare.settings import Settings
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -172,3 +172,40 @@ def test_a_source_set_to_zero_hours_is_off_the_schedule(hours: float) -> None:
     settings = Settings(refresh_jobads_hours=hours)
     assert OpenDataSource.JOBADS not in intervals(settings)
     assert intervals(settings)[OpenDataSource.OUTLOOK] == timedelta(days=7)
+
+
+async def test_a_refresh_stopped_with_the_service_says_so_in_the_admin(
+    database_url: str, sessions: Sessions, standin: AgencyStandIn, tmp_path: Path
+) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        kolada_url=standin.base + "/v3",
+        open_data_rate=20,
+        refresh_jobads_hours=0,
+        refresh_outlook_hours=0,
+    )
+    standin.fail("/v3/kpi", "hang")  # the child waits on Kolada until it is stopped
+    stop = asyncio.Event()
+    task = asyncio.create_task(refresh_open_data(settings, sessions, stop, every=0.2))
+    await asyncio.wait_for(standin.hanging.wait(), 30)
+    stop.set()
+    await asyncio.wait_for(task, 30)
+    async with sessions() as session:
+        status = await session.get(DataSourceStatus, "kolada")
+    assert status is not None
+    assert status.error == "fetch: stopped with the service; nothing changed"
+    assert status.rows == 0
+
+
+def test_the_refresh_child_gets_no_secret_it_does_not_need(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VAGVISARE_TELEGRAM_TOKEN", "123:secret-token")
+    monkeypatch.setenv("VAGVISARE_SMTP_PASSWORD", "mail-secret")
+    monkeypatch.setenv("VAGVISARE_SECRET_KEY", "session-secret")
+    settings = Settings(jobsearch_api_key="k-123")  # type: ignore[arg-type]
+    env = child_environment(settings)
+    assert "secret-token" not in str(env)
+    assert "mail-secret" not in str(env)
+    assert "session-secret" not in str(env)
+    assert env["VAGVISARE_JOBSEARCH_API_KEY"] == "k-123"  # what the fetch needs
+    assert env["PATH"]

@@ -3,9 +3,11 @@ fails (429, 5xx, a timeout, malformed JSON, a wrong key figure) stores nothing a
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import time
-from datetime import date
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -14,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import DataSourceStatus, JobAdCount, KeyFigure, LabourOutlook, Municipality, Occupation
 from content.models import OpenDataSource as Source
+from content.opendata.rows import swedish_today
 from tests.opendata.conftest import KIRUNA, SKELLEFTEA, UMEA
 from tests.opendata.standin import AgencyStandIn
 from vagvisare.open_data import Endpoints, SourceError, fetch_source
@@ -58,7 +61,7 @@ async def test_job_ads_are_counted_per_occupation_and_municipality_with_links_so
     assert len(newest) == 3
     assert all(link["url"].startswith("https://arbetsformedlingen.se/platsbanken/annonser/") for link in newest)
     row = ads[("svetsare", SKELLEFTEA)]
-    assert (row.source_url, row.data_date) == (standin.base + "/search", date.today())
+    assert (row.source_url, row.data_date) == (standin.base + "/search", swedish_today())
     assert row.fetched_at is not None
     assert outcome.requests == 17  # one request per occupation: 25 municipalities fit in one
     status = await _status(sessions, Source.JOBADS)
@@ -122,31 +125,92 @@ async def test_a_source_that_keeps_failing_keeps_what_was_stored_and_says_why(
     assert status.last_attempt_at > status.last_success_at
 
 
-async def test_a_timeout_is_retried_then_reported(
+async def _counts(sessions: Sessions) -> dict[tuple[str, str], int]:
+    return {key: row.ads for key, row in (await _ads(sessions)).items()}
+
+
+async def test_a_timeout_is_retried_then_reported_and_changes_nothing(
     sessions: Sessions, standin: AgencyStandIn, endpoints: Endpoints
 ) -> None:
+    await fetch_source(sessions, Source.JOBADS, endpoints)
+    before = await _counts(sessions)
+    standin.ads = standin.ads[:3]
     quick = dataclasses.replace(endpoints, politeness=dataclasses.replace(endpoints.politeness, timeout=0.3))
-    standin.fail("/search", "hang", "hang", "hang")
+    standin.fail("/search", None, "hang", "hang", "hang")
     with pytest.raises(SourceError, match="no answer in time"):
         await fetch_source(sessions, Source.JOBADS, quick)
-    assert await _rows(sessions, JobAdCount) == []
+    assert await _counts(sessions) == before
 
 
-async def test_malformed_json_is_a_clear_error(
+async def test_malformed_json_is_a_clear_error_and_changes_nothing(
     sessions: Sessions, standin: AgencyStandIn, endpoints: Endpoints
 ) -> None:
+    await fetch_source(sessions, Source.JOBADS, endpoints)
+    before = await _counts(sessions)
+    standin.ads = standin.ads[:3]
     standin.fail("/search", None, "malformed")
     with pytest.raises(SourceError, match="did not answer with valid JSON"):
         await fetch_source(sessions, Source.JOBADS, endpoints)
+    assert await _counts(sessions) == before
+
+
+async def test_stats_that_cannot_be_read_are_refused_never_stored_as_zeros(
+    sessions: Sessions, standin: AgencyStandIn, endpoints: Endpoints
+) -> None:
+    standin.stats_codes = False  # the counts come without the municipality code the fetch reads them by
+    with pytest.raises(SourceError, match="the JobSearch stats name a municipality that was not asked for: ''"):
+        await fetch_source(sessions, Source.JOBADS, endpoints)
     assert await _rows(sessions, JobAdCount) == []
+
+
+async def test_two_fetches_of_one_source_at_once_store_it_once(
+    sessions: Sessions, standin: AgencyStandIn, endpoints: Endpoints
+) -> None:
+    await asyncio.gather(*(fetch_source(sessions, Source.KOLADA, endpoints) for _ in range(3)))
+    rows = await _rows(sessions, KeyFigure)
+    assert len(rows) == 6  # not 12 or 18: each store waits for the one before, then replaces its rows
+    assert (await _status(sessions, Source.KOLADA)).rows_changed == 0  # the last one found nothing new
+
+
+async def test_a_retry_after_longer_than_the_limit_fails_at_once(
+    sessions: Sessions, standin: AgencyStandIn, endpoints: Endpoints
+) -> None:
+    standin.fail("/search", (429, "3600"))
+    began = time.monotonic()
+    with pytest.raises(SourceError, match="asked to wait 3600 s"):
+        await fetch_source(sessions, Source.JOBADS, endpoints)
+    assert time.monotonic() - began < 2
+
+
+async def test_a_retry_after_given_as_an_http_date_is_honoured(
+    sessions: Sessions, standin: AgencyStandIn, endpoints: Endpoints
+) -> None:
+    soon = format_datetime(datetime.now(UTC) + timedelta(seconds=2), usegmt=True)
+    standin.fail("/search", (429, soon))
+    began = time.monotonic()
+    await fetch_source(sessions, Source.JOBADS, endpoints)
+    assert time.monotonic() - began >= 1.0  # waited for the date (to the second)
+
+
+async def test_the_api_key_never_follows_a_redirect(
+    sessions: Sessions, standin: AgencyStandIn, endpoints: Endpoints
+) -> None:
+    moved = dataclasses.replace(endpoints, jobsearch=standin.base + "/moved", jobsearch_key="k-123")
+    with pytest.raises(SourceError, match="answered HTTP 302"):
+        await fetch_source(sessions, Source.JOBADS, moved)
+    assert not standin.requests("/search")  # the redirect was not followed, so the key went nowhere else
 
 
 async def test_key_figures_follow_every_page_and_keep_both_sexes_totals(
     sessions: Sessions, standin: AgencyStandIn, endpoints: Endpoints
 ) -> None:
     outcome = await fetch_source(sessions, Source.KOLADA, endpoints)
-    figures = {(row.kpi, row.year): row.value for row in await _rows(sessions, KeyFigure)}
-    assert figures[("N01951", 2025)] in {132235.0, 22351.0}
+    async with sessions() as session:
+        codes = {row.id: row.code for row in (await session.exec(select(Municipality))).all()}
+    figures = {(codes[row.municipality_id], row.kpi, row.year): row.value for row in await _rows(sessions, KeyFigure)}
+    assert figures[(UMEA, "N01951", 2025)] == 132235.0
+    assert figures[(KIRUNA, "N01951", 2025)] == 22351.0
+    assert (KIRUNA, "N03937", 2025) not in figures  # not published for that year
     assert len(await _rows(sessions, KeyFigure)) == 6  # Stockholm is not in the content; Kiruna's None is left out
     assert outcome.requests == 1 + 3  # the titles, then three pages of three values
     pages = standin.requests("/v3/data")

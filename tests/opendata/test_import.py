@@ -28,6 +28,26 @@ async def _count(sessions: Sessions, table: type) -> dict[int, int]:
     return {row.id: getattr(row, "ads", 0) for row in rows}
 
 
+async def _everything(sessions: Sessions) -> list[tuple[object, ...]]:
+    """Every official row, as it would be shown: to compare before and after a refused file."""
+    async with sessions() as session:
+        ads = [(r.occupation_id, r.municipality_id, r.ads) for r in (await session.exec(select(JobAdCount))).all()]
+        looks = [
+            (r.occupation_id, r.county, r.prospects, r.round) for r in (await session.exec(select(LabourOutlook))).all()
+        ]
+        figures = [(r.municipality_id, r.kpi, r.year, r.value) for r in (await session.exec(select(KeyFigure))).all()]
+    return sorted(ads) + sorted(looks, key=str) + sorted(figures)
+
+
+async def _import_all(sessions: Sessions, tmp_path: Path) -> None:
+    (tmp_path / "good-ads.json").write_text(json.dumps(sample_ads()))
+    (tmp_path / "good.xlsx").write_bytes(barometer_workbook(BAROMETER_ROWS))
+    (tmp_path / "good-kolada.json").write_text(json.dumps({"values": sample_kolada()}))
+    await import_source(sessions, Source.JOBADS, tmp_path / "good-ads.json")
+    await import_source(sessions, Source.OUTLOOK, tmp_path / "good.xlsx")
+    await import_source(sessions, Source.KOLADA, tmp_path / "good-kolada.json")
+
+
 @pytest.mark.parametrize("shape", ["array", "lines", "zip"])
 async def test_a_jobstream_snapshot_is_counted_like_the_api(sessions: Sessions, tmp_path: Path, shape: str) -> None:
     ads = sample_ads()
@@ -89,19 +109,55 @@ async def test_kolada_answers_saved_as_a_file_are_imported(sessions: Sessions, t
 async def test_a_broken_file_is_refused_and_changes_nothing(
     sessions: Sessions, tmp_path: Path, source: Source, name: str, body: bytes, reason: str
 ) -> None:
-    good = tmp_path / "good.json"
-    good.write_text(json.dumps(sample_ads()))
-    await import_source(sessions, Source.JOBADS, good)
-    before = await _count(sessions, JobAdCount)
+    await _import_all(sessions, tmp_path)
+    before = await _everything(sessions)
     bad = tmp_path / name
     bad.write_bytes(body)
     with pytest.raises(SourceError, match=reason):
         await import_source(sessions, source, bad)
-    assert await _count(sessions, JobAdCount) == before
+    assert await _everything(sessions) == before
     async with sessions() as session:
         status = await session.get(DataSourceStatus, source.value)
     assert status is not None
     assert reason in (status.error or "")
+    assert status.via == "import"  # still how the last success came
+
+
+async def test_a_damaged_zip_is_refused_with_a_reason(sessions: Sessions, tmp_path: Path) -> None:
+    path = tmp_path / "snapshot.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("2026-12-03.json", json.dumps(sample_ads()))
+    data = bytearray(path.read_bytes())
+    data[60:80] = b"x" * 20  # inside the member: its checksum no longer holds
+    path.write_bytes(bytes(data))
+    with pytest.raises(SourceError, match="is a damaged zip file"):
+        await import_source(sessions, Source.JOBADS, path)
+
+
+async def test_a_snapshot_whose_dates_cannot_be_read_does_not_pass_for_today(
+    sessions: Sessions, tmp_path: Path
+) -> None:
+    path = tmp_path / "snapshot.json"
+    path.write_text(json.dumps([{**ad, "publication_date": "n/a"} for ad in sample_ads()]))
+    with pytest.raises(SourceError, match="no ad has a readable publication_date"):
+        await import_source(sessions, Source.JOBADS, path)
+
+
+async def test_the_yrkesbarometer_keeps_only_its_newest_edition_and_refuses_unknown_values(
+    sessions: Sessions, tmp_path: Path
+) -> None:
+    older = {**BAROMETER_ROWS[0], "omgang": "2026-1", "jobbmojligheter": "små"}
+    spelled = {**BAROMETER_ROWS[1], "prognos": "oförändrad"}  # the older spelling of "vara oförändrad"
+    path = tmp_path / "yrkesbarometer.xlsx"
+    path.write_bytes(barometer_workbook([older, BAROMETER_ROWS[0], spelled, *BAROMETER_ROWS[2:]]))
+    await import_source(sessions, Source.OUTLOOK, path)
+    async with sessions() as session:
+        rows = (await session.exec(select(LabourOutlook))).all()
+    assert {row.round for row in rows} == {"2026-2"}
+    assert {row.forecast for row in rows if row.county == "25"} >= {"vara oförändrad"}
+    path.write_bytes(barometer_workbook([{**BAROMETER_ROWS[0], "jobbmojligheter": "mycket stora"}]))
+    with pytest.raises(SourceError, match="jobbmojligheter 'mycket stora' is none of stora, medelstora, små"):
+        await import_source(sessions, Source.OUTLOOK, path)
 
 
 async def test_a_workbook_without_the_published_columns_names_what_is_missing(
