@@ -138,6 +138,7 @@ class BotAPIEmulator:
     def __init__(self) -> None:
         self.updates: list[dict[str, Any]] = []
         self.update_ids = itertools.count(1)
+        self.delivered: list[dict[str, Any]] = []  # every update pushed, for `push_again`
         self.message_ids = itertools.count(1000)
         self.changed = asyncio.Condition()
         self.messages: dict[int, dict[int, Sent]] = defaultdict(dict)  # chat -> message id -> latest version
@@ -329,6 +330,18 @@ class BotAPIEmulator:
         async with self.changed:
             update["update_id"] = next(self.update_ids)
             self.updates.append(update)
+            self.delivered.append(update)
+            self.changed.notify_all()
+        return len(self.log)
+
+    async def push_again(self) -> int:
+        """Telegram delivers the last update once more, with the same update_id: a webhook call retried after its
+        answer was lost. (When polling, a confirmed update never comes again: getUpdates drops it by its offset.)"""
+        again = dict(self.delivered[-1])
+        if self.webhook is not None and self.deliver_to is not None:
+            return await self._post(again)
+        async with self.changed:
+            self.updates.append(again)
             self.changed.notify_all()
         return len(self.log)
 
@@ -336,6 +349,11 @@ class BotAPIEmulator:
         """Post an update to the webhook, with its secret, as Telegram does; a refusal is the test's failure."""
         assert self.deliver_to is not None
         update["update_id"] = next(self.update_ids)
+        self.delivered.append(update)
+        return await self._post(update)
+
+    async def _post(self, update: dict[str, Any]) -> int:
+        assert self.deliver_to is not None
         mark = len(self.log)
         if self._delivery is None:
             self._delivery = aiohttp.ClientSession()

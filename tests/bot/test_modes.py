@@ -9,8 +9,12 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlmodel import select
 
 from bot.channels.webhook import SECRET_HEADER, WEBHOOK_PATH
+from content.db import open_database
+from content.models import BotUser, Registration
+from tests.bot.conftest import Chat
 from tests.bot.emulator import TOKEN, BotAPIEmulator
 from vagvisare.runner import serve
 from vagvisare.settings import Settings
@@ -134,6 +138,32 @@ async def test_in_webhook_mode_people_reach_the_bot_through_the_webhook_only(
         assert len(api.callback_answers) == 1  # and its spinner is answered,
         assert "answerCallbackQuery" not in [method for method, _ in api.arrivals]  # in the webhook's answer
         assert not api.updates  # nothing waited for getUpdates
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
+
+
+async def test_a_webhook_call_telegram_delivers_twice_registers_nobody_twice(
+    tmp_path: Path, emulator: tuple[BotAPIEmulator, str]
+) -> None:
+    api, base_url = emulator
+    settings = _webhook_settings(tmp_path, base_url).model_copy(update={"example_content": True})
+    task, stop = await _running(settings)
+    try:
+        api.deliver_to = f"http://127.0.0.1:{settings.admin_port}{WEBHOOK_PATH}"
+        person = Chat(api, 31)
+        menu = await person.begin("English")
+        await api.push_again()  # the same "skip the situation" tap, with the same update_id
+        card = await person.tap_data(menu.message_id, "e:sfi-oppet-hus-falun")
+        registered = await person.tap(card, "Register")
+        assert "registered" in registered.plain.lower()
+        await api.push_again()  # Telegram retries the Register tap: its first answer was lost
+        await asyncio.sleep(0.5)  # what the bot does with the retry (it answers it, or not)
+        async with open_database(settings.effective_database_url) as sessions, sessions() as session:
+            people = (await session.exec(select(BotUser).where(BotUser.chat_id == 31))).all()
+            registrations = (await session.exec(select(Registration))).all()
+        assert len(people) == 1
+        assert [(r.user_id, r.status) for r in registrations] == [(people[0].id, "registered")]
     finally:
         stop.set()
         await asyncio.wait_for(task, 20)
