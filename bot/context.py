@@ -19,10 +19,11 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class InboxPolicy:
-    """What the bot promises about the staff inbox (from the settings)."""
+    """What the bot promises about the staff inbox and about keeping a person's data (from the settings)."""
 
     retention_days: int = 90
     answer_days: int = 2
+    inactive_days: int = 365  # a person who has not used the bot for so long is deleted
 
 
 @dataclass(slots=True)

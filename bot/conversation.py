@@ -19,6 +19,7 @@ from bot.routes import deep_link_route, parse, route
 from bot.screens import ask, home, settings, staff
 from bot.screens.common import stale
 from bot.urgent import is_urgent
+from content.events_time import SWEDEN
 from content.models import BotUser, utcnow
 from content.repository.people import get_or_create_user, get_user
 from content.services import ContentServices
@@ -145,6 +146,9 @@ class Conversation:
     async def _context(self, session: AsyncSession, user: BotUser, telegram_lang: str | None) -> Context:
         if not user.active:  # they write again, so they no longer block the bot
             user.active = True
+        today = self.clock().astimezone(SWEDEN).date()
+        if user.last_seen != today:  # a write once a day per person at most
+            user.last_seen = today
         await self.services.cache.follow(session)  # content changed since the last update? forget cached reads
         lang = user.lang or home.guess_language(telegram_lang)
         return Context(

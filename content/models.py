@@ -354,6 +354,8 @@ class BotUser(SQLModel, table=True):
     announcements: bool = True  # receives broadcasts of followed municipalities
     active: bool = True  # false once Telegram says the bot is blocked
     created_at: datetime = _timestamp()
+    # The day (Swedish date, never the time) the person last used the bot: someone gone for long is deleted.
+    last_seen: date | None = None
     # Set when the person agreed to write to staff: their next message (before this time) goes to the inbox.
     writing_to_staff_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
@@ -454,6 +456,7 @@ class DeliveryKind(enum.StrEnum):
     REMINDER = "reminder"  # ref: the event, the day before
     EVENT_CHANGE = "event"  # ref: the event; detail: moved:<revision> or cancelled:<revision>
     REPLY = "reply"  # ref: the staff's inbox message
+    SEAT_FREED = "seat"  # ref: the event the person moved up to from its waiting list
 
 
 class DeliveryStatus(enum.StrEnum):

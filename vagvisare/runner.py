@@ -128,5 +128,9 @@ async def _start_bot(settings: Settings, bot: Application) -> None:
 
 
 def _conversation(settings: Settings, services: ContentServices) -> Conversation:
-    policy = InboxPolicy(retention_days=settings.inbox_retention_days, answer_days=settings.inbox_answer_days)
+    policy = InboxPolicy(
+        retention_days=settings.inbox_retention_days,
+        answer_days=settings.inbox_answer_days,
+        inactive_days=settings.inactive_user_days,
+    )
     return Conversation(services, inbox=policy)

@@ -14,9 +14,11 @@ from bot.channels import telegram
 from bot.outbox.lock import lock_for
 from bot.outbox.messages import Messages, queue_reminders
 from bot.outbox.sender import Sender
+from content.events_time import SWEDEN
 from content.models import utcnow
 from content.repository.heartbeat import SENDER_BEATS_EVERY, beat
 from content.repository.inbox import purge_closed
+from content.repository.people import forget_long_gone
 from vagvisare.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -28,7 +30,8 @@ PURGE_EVERY = 3600.0  # seconds between deletions of staff-inbox conversations p
 async def keep_house(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], stop: asyncio.Event, every: float = PURGE_EVERY
 ) -> None:
-    """Until `stop`: delete closed staff-inbox conversations past their retention, now and every hour."""
+    """Until `stop`, now and every hour: delete closed staff-inbox conversations past their retention, and
+    everything about people gone for long (`VAGVISARE_INACTIVE_USER_DAYS`, `VAGVISARE_BLOCKED_USER_DAYS`)."""
     while not stop.is_set():
         try:
             async with sessions() as session, session.begin():
@@ -36,6 +39,15 @@ async def keep_house(
                 removed = await purge_closed(session=session, closed_before=cutoff)
             if removed:
                 log.info("Deleted %d closed staff-inbox conversations past their retention.", removed)
+            today = utcnow().astimezone(SWEDEN).date()
+            async with sessions() as session, session.begin():
+                gone = await forget_long_gone(
+                    session=session,
+                    seen_before=today - timedelta(days=settings.inactive_user_days),
+                    blocked_seen_before=today - timedelta(days=settings.blocked_user_days),
+                )
+            if gone:
+                log.info("Deleted %d people who had not used the bot for long (as /forget does).", gone)
         except Exception:
             log.exception("Deleting old staff-inbox conversations failed; trying again later.")
         with contextlib.suppress(TimeoutError):

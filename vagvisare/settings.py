@@ -82,6 +82,19 @@ class Settings(BaseSettings):
     inbox_answer_days: int = Field(
         2, ge=1, le=30, description="Working days within which the bot tells people staff usually answer."
     )
+    inactive_user_days: int = Field(
+        365,
+        ge=30,
+        le=3650,
+        description="Days after a person last used the bot before everything about them is deleted, as by /forget.",
+    )
+    blocked_user_days: int = Field(
+        30,
+        ge=1,
+        le=3650,
+        description="Days after a person who blocked the bot last used it before everything about them is deleted "
+        "(they can no longer send /forget themselves).",
+    )
     load_starter_content: bool = Field(True, description="On `run`, load the starter content into an empty database.")
     example_content: bool = Field(
         False,

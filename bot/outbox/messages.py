@@ -57,6 +57,8 @@ class Messages:
             return await event_change_message(session, item)
         if item.kind == DeliveryKind.REPLY:
             return await staff_answer_message(session, item.ref, item.lang)
+        if item.kind == DeliveryKind.SEAT_FREED:
+            return await seat_freed_message(session, item)
         return None
 
 
@@ -119,6 +121,21 @@ async def reminder_message(session: AsyncSession, item: Claimed) -> Reply | None
     text = "⏰ " + html(t.gettext("Reminder: {title} is tomorrow at {time}.", title=title, time=clock(event.starts_at)))
     if event.example:
         text += "\n<i>" + html(t.gettext("Example content: not real information.")) + "</i>"
+    return Reply(text, [[Button(t.gettext("Show the event"), route("!e", event.slug))]])
+
+
+async def seat_freed_message(session: AsyncSession, item: Claimed) -> Reply | None:
+    """The person moved up from an event's waiting list (someone else was deleted); nothing if it is gone."""
+    event = await session.get(Event, item.ref)
+    if (
+        event is None
+        or event.status != PublicationStatus.PUBLISHED
+        or not await _registered(session, event, item.user_id)
+    ):
+        return None
+    t = Translator(item.lang)
+    title = await event_title(session=session, event=event, chain=fallback_chain(item.lang))
+    text = "🎉 " + html(t.gettext("A seat became free: you are now registered for {title}.", title=title))
     return Reply(text, [[Button(t.gettext("Show the event"), route("!e", event.slug))]])
 
 

@@ -87,6 +87,13 @@ async def mydata(ctx: Context) -> Reply:
         html(ctx._("Conversations with staff: {count}", count=data.questions)),
         html(ctx._("First contact: {date}", date=day(ctx, data.created))),
         html(
+            ctx._(
+                "Last used: {date}. Everything about you is deleted after {days} days without use.",
+                date=day(ctx, data.last_seen or data.created),
+                days=ctx.inbox.inactive_days,
+            )
+        ),
+        html(
             ctx._("Your Telegram chat number is stored so that the bot can answer you. Your messages are not stored.")
         ),
         html(ctx._("Only questions you chose to send to staff are stored, until they are deleted.")),

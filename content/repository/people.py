@@ -6,13 +6,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import and_, bindparam, delete, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import (
     BotUser,
     Delivery,
+    DeliveryKind,
     Event,
     Feedback,
     Follow,
@@ -21,6 +22,7 @@ from content.models import (
     Situation,
 )
 from content.repository.inbox import forget_threads, thread_count
+from content.repository.registrations import fill_free_seats
 
 # Built once: every update looks its person up, and building the statement cost a fifth of the look-up.
 USER_BY_CHAT = select(BotUser).where(col(BotUser.chat_id) == bindparam("chat_id"))
@@ -98,6 +100,7 @@ class PersonalData:
     situation: str | None
     announcements: bool
     created: date
+    last_seen: date | None  # the day the person last used the bot
     follows: list[str]  # municipality slugs
     topics: list[str]  # article slugs
     registrations: list[tuple[str, str]]  # (event slug, registered | waiting)
@@ -119,6 +122,7 @@ async def personal_data(*, session: AsyncSession, user: BotUser) -> PersonalData
         situation=user.situation,
         announcements=user.announcements,
         created=user.created_at.date(),
+        last_seen=user.last_seen,
         follows=await follows(session=session, user=user),
         topics=await follows(session=session, user=user, kind="topic"),
         registrations=[(slug, status) for slug, status in rows.all()],
@@ -144,6 +148,30 @@ async def forget_user(*, session: AsyncSession, user: BotUser) -> list[int]:
     await session.delete(user)
     await session.flush()
     return events
+
+
+async def long_gone(*, session: AsyncSession, seen_before: date, blocked_seen_before: date) -> list[BotUser]:
+    """People who have not used the bot since `seen_before`, and people who blocked it and have not used it since
+    `blocked_seen_before` (a person never seen since the last-seen day was recorded counts from their first day)."""
+    seen = func.coalesce(BotUser.last_seen, func.date(BotUser.created_at))
+    query = select(BotUser).where(
+        or_(seen < seen_before, and_(col(BotUser.active).is_(False), seen < blocked_seen_before))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def forget_long_gone(*, session: AsyncSession, seen_before: date, blocked_seen_before: date) -> int:
+    """Delete everyone `long_gone` finds, as /forget does; a seat one of them held goes to the first person
+    waiting, who is told through the outbox. Return how many were deleted."""
+    gone = await long_gone(session=session, seen_before=seen_before, blocked_seen_before=blocked_seen_before)
+    for user in gone:
+        for event_id in await forget_user(session=session, user=user):
+            event = await session.get(Event, event_id)
+            promoted = await fill_free_seats(session=session, event=event) if event else None
+            if event is not None and promoted is not None and promoted.active:
+                session.add(Delivery(kind=DeliveryKind.SEAT_FREED, ref=event_id, user_id=promoted.id or 0))
+    await session.flush()
+    return len(gone)
 
 
 async def record_question(*, session: AsyncSession, lang: str, answer: str | None, day: date) -> None:

@@ -6,13 +6,15 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 
 import pytest
+from sqlmodel import select
 
 from bot.outbox.messages import queue_reminders
 from content.events_time import SWEDEN
 from content.files.repository import EVENTS
 from content.files.schema import EventFile
-from content.models import utcnow
+from content.models import BotUser, utcnow
 from content.repository.outbox import counts
+from content.repository.people import forget_long_gone
 from content.repository.records import save_record
 from content.services import ContentServices
 from tests.bot.conftest import Chat, Outbox, eventually
@@ -213,3 +215,38 @@ async def test_example_events_say_so_on_every_button_and_card(bot: BotAPIEmulato
     assert "Example content: not real information." in card.plain
     town = await person.tap_data(card.message_id, "m:vannas")
     assert any(label.startswith("🧪 Example:") for label in town.labels())
+
+
+async def test_a_person_gone_for_long_is_deleted_and_their_seat_goes_to_the_first_waiting(
+    bot: BotAPIEmulator, small_event: str, services: ContentServices, outbox: Callable[..., Awaitable[Outbox]]
+) -> None:
+    gone, waiting, blocked = Chat(bot, 2011), Chat(bot, 2012), Chat(bot, 2013)
+    menu = await gone.begin("English")
+    await gone.tap(await gone.tap_data(menu.message_id, f"e:{small_event}"), "Register")
+    menu = await waiting.begin("English")
+    card = await waiting.tap_data(menu.message_id, f"e:{small_event}")
+    await waiting.tap(card, card.labels()[0])  # the waiting list
+    await blocked.begin("English")
+    today = datetime.now(SWEDEN).date()
+    async with services.sessions() as session, session.begin():
+        users = {user.chat_id: user for user in (await session.exec(select(BotUser))).all()}
+        users[2011].last_seen = today - timedelta(days=400)  # a year and more without a word
+        users[2013].last_seen, users[2013].active = today - timedelta(days=40), False  # blocked the bot
+        users[2012].last_seen = today - timedelta(days=40)  # away a while, still here
+    async with services.sessions() as session, session.begin():
+        deleted = await forget_long_gone(
+            session=session, seen_before=today - timedelta(days=365), blocked_seen_before=today - timedelta(days=30)
+        )
+    assert deleted == 2
+    async with services.sessions() as session:
+        left = {user.chat_id for user in (await session.exec(select(BotUser))).all()}
+    assert {2011, 2013}.isdisjoint(left)
+    assert 2012 in left
+    mark = len(bot.log)
+    await outbox()
+    moved_up = await bot.reply(waiting.chat_id, mark)
+    assert "A seat became free: you are now registered for Small meeting." in moved_up.plain
+    menu = await waiting.say("/menu")  # using the bot again: seen today
+    async with services.sessions() as session:
+        me = (await session.exec(select(BotUser).where(BotUser.chat_id == 2012))).one()
+    assert me.last_seen == today

@@ -80,6 +80,7 @@ async def test_mydata_shows_what_is_stored_and_forget_deletes_it(chat: Chat) -> 
     data = await chat.say("/mydata")
     assert "Umeå" in data.plain
     assert "Pseudonym" in data.plain
+    assert "Everything about you is deleted after 365 days without use." in data.plain  # and when it was last used
     confirm = await chat.say("/forget")
     done = await chat.tap(confirm, "Yes, delete everything")
     assert "deleted" in done.plain
