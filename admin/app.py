@@ -54,13 +54,18 @@ def _secure_cookies(request: web.Request, response: web.StreamResponse) -> None:
 
 @web.middleware
 async def error_pages(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """A page that does not exist gets a page that says so, in the admin's language."""
+    """A page that does not exist, or a request too large to read, gets a page that says so in the admin's language."""
     try:
         return await handler(request)
     except web.HTTPNotFound:
         if request.path.startswith(("/static/", "/try/api", "/telegram/")):
             raise
         return await render(request, "error.html", {"message": N_("There is no such page.")}, status=404)
+    except web.HTTPRequestEntityTooLarge:
+        if request.path.startswith(("/try/api", "/telegram/")):
+            raise
+        message = N_("That was too large to receive (at most 16 MB). Nothing was saved.")
+        return await render(request, "error.html", {"message": message}, status=413)
 
 
 @allow(public=True, csrf=False)
