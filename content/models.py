@@ -436,6 +436,9 @@ class Broadcast(SQLModel, table=True):
     started_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     recipients: int = 0  # deliveries created when it started
+    # Once its delivery rows are deleted (a month after it finished: who got which message is not kept), the
+    # counts by status and the errors the report shows: {"counts": {...}, "failures": {...}}.
+    report: dict[str, Any] = _json()
     author: str
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()

@@ -16,6 +16,7 @@ from bot.outbox.messages import Messages, queue_reminders
 from bot.outbox.sender import Sender
 from content.events_time import SWEDEN
 from content.models import utcnow
+from content.repository.broadcasts import forget_old_deliveries
 from content.repository.heartbeat import SENDER_BEATS_EVERY, beat
 from content.repository.inbox import purge_closed
 from content.repository.people import forget_long_gone
@@ -48,6 +49,11 @@ async def keep_house(
                 )
             if gone:
                 log.info("Deleted %d people who had not used the bot for long (as /forget does).", gone)
+            async with sessions() as session, session.begin():
+                old = utcnow() - timedelta(days=settings.delivery_retention_days)
+                delivered = await forget_old_deliveries(session=session, finished_before=old)
+            if delivered:
+                log.info("Deleted %d delivery records past their retention (the reports keep the counts).", delivered)
         except Exception:
             log.exception("Deleting old staff-inbox conversations failed; trying again later.")
         with contextlib.suppress(TimeoutError):

@@ -82,6 +82,13 @@ class Settings(BaseSettings):
     inbox_answer_days: int = Field(
         2, ge=1, le=30, description="Working days within which the bot tells people staff usually answer."
     )
+    delivery_retention_days: int = Field(
+        30,
+        ge=1,
+        le=3650,
+        description="Days after a broadcast finished (or a reminder was dealt with) before the record of who got it "
+        "is deleted; the broadcast's report keeps the counts.",
+    )
     inactive_user_days: int = Field(
         365,
         ge=30,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, literal, true, update
+from sqlalchemy import Select, delete, func, literal, true, update
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -310,7 +310,7 @@ class Progress:
 
 
 async def progress(*, session: AsyncSession, broadcast: Broadcast) -> Progress:
-    by_status = await counts(session=session, broadcast_id=broadcast.id)
+    by_status = broadcast.report.get("counts") or await counts(session=session, broadcast_id=broadcast.id)
     return Progress(
         total=sum(by_status.values()),
         sent=by_status.get("sent", 0),
@@ -323,9 +323,53 @@ async def progress(*, session: AsyncSession, broadcast: Broadcast) -> Progress:
 
 async def failures(*, session: AsyncSession, broadcast: Broadcast) -> dict[str, int]:
     """What went wrong, and how often (for the final report; no person is named)."""
+    if "failures" in broadcast.report:
+        return dict(broadcast.report["failures"])
     rows = await session.exec(
         select(Delivery.error, func.count())
         .where(Delivery.broadcast_id == broadcast.id, Delivery.status == DeliveryStatus.FAILED)
         .group_by(col(Delivery.error))
     )
     return {str(error or "unknown"): int(number) for error, number in rows.all()}
+
+
+FINAL = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.BLOCKED, DeliveryStatus.CANCELLED)
+
+
+async def forget_old_deliveries(*, session: AsyncSession, finished_before: datetime) -> int:
+    """Delete the delivery rows (who got which message) of broadcasts finished before `finished_before`, keeping
+    their report as counts on the broadcast, and of reminders, event changes and freed seats dealt with before
+    then; return how many rows went. A staff answer's row goes with its conversation (the inbox's retention)."""
+    open_work = select(Delivery.broadcast_id).where(
+        col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
+        col(Delivery.broadcast_id).is_not(None),
+    )
+    old = await session.exec(
+        select(Broadcast).where(
+            col(Broadcast.status).in_([BroadcastStatus.DONE, BroadcastStatus.CANCELLED]),
+            col(Broadcast.finished_at) < finished_before,
+            col(Broadcast.id).not_in(open_work),
+        )
+    )
+    removed = 0
+    for broadcast in old.all():
+        if broadcast.report:
+            continue
+        report = {
+            "counts": await counts(session=session, broadcast_id=broadcast.id),
+            "failures": await failures(session=session, broadcast=broadcast),
+        }
+        gone = await session.exec(delete(Delivery).where(col(Delivery.broadcast_id) == broadcast.id))
+        removed += gone.rowcount or 0
+        broadcast.report = report
+        session.add(broadcast)
+    gone = await session.exec(
+        delete(Delivery).where(
+            col(Delivery.kind).in_([DeliveryKind.REMINDER, DeliveryKind.EVENT_CHANGE, DeliveryKind.SEAT_FREED]),
+            col(Delivery.status).in_(FINAL),
+            col(Delivery.not_before) < finished_before,
+        )
+    )
+    removed += gone.rowcount or 0
+    await session.flush()
+    return removed

@@ -1,6 +1,6 @@
 """when the outbox sender was last alive (for the admin to say when nothing is sent); failed logins kept in the
 database, so the login limit holds across processes and restarts; the day a person last used the bot, so that
-someone gone for long is deleted
+someone gone for long is deleted; a finished broadcast's report, kept when its delivery rows are deleted
 
 Revision ID: 0008
 Revises: 0007
@@ -38,9 +38,11 @@ def upgrade() -> None:
     op.create_index("ix_loginfailure_key", "loginfailure", ["key"])
     op.create_index("ix_loginfailure_at", "loginfailure", ["at"])
     op.add_column("botuser", sa.Column("last_seen", sa.Date(), nullable=True))
+    op.add_column("broadcast", sa.Column("report", sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
 
 
 def downgrade() -> None:
+    op.execute("ALTER TABLE broadcast DROP COLUMN report")
     op.execute("ALTER TABLE botuser DROP COLUMN last_seen")
     op.drop_table("loginfailure")
     op.drop_table("heartbeat")

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.events_time import SWEDEN
 from content.models import BotUser, Broadcast, BroadcastText, Delivery, Follow, Role, utcnow
+from content.repository.broadcasts import finish_done, forget_old_deliveries
 from content.repository.heartbeat import beat
 from content.services import ContentServices
 from tests.admin.conftest import Client, Login, serve_admin
@@ -228,3 +229,31 @@ async def test_the_pages_say_when_no_process_sends_and_stop_saying_it_once_one_d
         await beat(session, utcnow() - timedelta(minutes=5))  # it stopped five minutes ago
     _, page = await person.get(f"/broadcasts/{number}")
     assert "Nothing is being sent: no process has sent the outbox since" in page
+
+
+async def test_a_month_after_it_finished_who_got_a_broadcast_is_forgotten_and_the_report_stays(
+    login_as: Login, admin_sessions: Sessions
+) -> None:
+    await followers(admin_sessions, "falun", {"sv": 3})
+    person = await broadcaster(login_as)
+    number = await new_broadcast(person)
+    await person.post(f"/broadcasts/{number}/send", {"action": "now"})
+    finished = utcnow() - timedelta(days=31)
+    async with admin_sessions() as session, session.begin():
+        rows = (await session.exec(select(Delivery).where(Delivery.broadcast_id == number))).all()
+        for index, row in enumerate(rows):  # what the sender did: two sent, one failed
+            row.status = "sent" if index else "failed"
+            row.error = None if index else "bad request"
+            session.add(row)
+        await finish_done(session=session, now=finished)
+    _, before = await person.get(f"/broadcasts/{number}")
+    async with admin_sessions() as session, session.begin():
+        assert await forget_old_deliveries(session=session, finished_before=utcnow() - timedelta(days=30)) == 3
+    async with admin_sessions() as session:
+        assert (await session.exec(select(Delivery).where(Delivery.broadcast_id == number))).all() == []
+    _, after = await person.get(f"/broadcasts/{number}")
+    for fact in ('<dd data-count="sent">2</dd>', '<dd data-count="failed">1</dd>', "<code>bad request</code>: 1"):
+        assert fact in before
+        assert fact in after  # the report, from the counts kept on the broadcast
+    async with admin_sessions() as session, session.begin():  # again: nothing more to do
+        assert await forget_old_deliveries(session=session, finished_before=utcnow() - timedelta(days=30)) == 0
