@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from content.models import DataSourceStatus, OpenDataSource
 from content.repository.opendata import statuses
-from vagvisare.http_client import Politeness
-from vagvisare.open_data import ABOUT, Endpoints, Outcome, SourceError, fetch_source, import_source
 from vagvisare.settings import Settings
 from vagvisare.startup import database
+
+if TYPE_CHECKING:
+    from vagvisare.open_data import Endpoints, Outcome
+
+# The source readers and the HTTP client are imported by the commands that use them: `vagvisare run` builds this
+# command group too, and would otherwise carry them all its life (1.2 MB, measured with benchmarks/bot_latency.py).
 
 data_app = typer.Typer(
     help="Official open data: job ads, Arbetsförmedlingen's outlook, Kolada's key figures.", no_args_is_help=True
@@ -23,6 +27,9 @@ SOURCES = ", ".join(source.value for source in OpenDataSource)
 
 def endpoints(settings: Settings) -> Endpoints:
     """Where each source is read from, as the settings say."""
+    from vagvisare.http_client import Politeness
+    from vagvisare.open_data import Endpoints
+
     key = settings.jobsearch_api_key
     return Endpoints(
         jobsearch=settings.jobsearch_url,
@@ -62,6 +69,8 @@ def data_fetch(
     sources: Annotated[list[str] | None, typer.Argument(help=f"Sources to fetch ({SOURCES}); default: all.")] = None,
 ) -> None:
     """Fetch sources over HTTP and store each whole; a source that fails keeps what it had, and the exit is 1."""
+    from vagvisare.open_data import SourceError, fetch_source
+
     settings = _settings()
     chosen = [_source(value) for value in sources] if sources else list(OpenDataSource)
     where = endpoints(settings)
@@ -93,6 +102,8 @@ def data_import(
     file: Annotated[Path, typer.Argument(help="The file as the agency publishes it (see docs/open-data.md).")],
 ) -> None:
     """Read a source from its published file, for installations without internet access; all rows or none."""
+    from vagvisare.open_data import SourceError, import_source
+
     settings = _settings()
     chosen = _source(source)
     if not file.is_file():
@@ -114,6 +125,8 @@ def data_import(
 @data_app.command("status")
 def data_status() -> None:
     """When each source was last fetched, how many rows it has and changed, and the last error."""
+    from vagvisare.open_data import ABOUT
+
     settings = _settings()
 
     async def go() -> dict[OpenDataSource, DataSourceStatus | None]:
