@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from content.models import DataSourceStatus, OpenDataSource
-from content.repository.opendata import statuses
 from vagvisare.settings import Settings
 from vagvisare.startup import database
 
@@ -125,6 +124,7 @@ def data_import(
 @data_app.command("status")
 def data_status() -> None:
     """When each source was last fetched, how many rows it has and changed, and the last error."""
+    from content.repository.opendata import statuses
     from vagvisare.open_data import ABOUT
 
     settings = _settings()

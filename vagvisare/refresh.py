@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import OpenDataSource, utcnow
-from content.repository.opendata import claim, statuses
 from vagvisare.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -67,6 +66,8 @@ async def refresh_open_data(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], stop: asyncio.Event, every: float = CHECK_EVERY
 ) -> None:
     """Until `stop`: fetch each source whose refresh is due, one at a time."""
+    from content.repository.opendata import claim  # the open-data code loads once the schedule runs
+
     schedule = intervals(settings)
     while not stop.is_set():
         for source, interval in schedule.items():
@@ -85,6 +86,7 @@ async def refresh_open_data(
 async def _fetch_in_child(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], source: OpenDataSource, stop: asyncio.Event
 ) -> None:
+    from content.repository.opendata import statuses
     from vagvisare.open_data import record_stopped  # the source readers stay out of the service until needed
 
     log.info("Refreshing the open data: %s.", source.value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -29,12 +29,14 @@ from admin.views.record_forms import (
 )
 from content.files.schema import OccupationFile
 from content.models import DemandLevel, Occupation
-from content.opendata.demand import OfficialDemand, official_demand
 from content.repository.lookup import by_slug
 from content.repository.occupations import OCCUPATIONS, get_occupation_file, list_occupations
 from content.repository.places import list_municipalities, list_regions
 from content.repository.records import StaleEditError, latest_revision_number
 from translations.catalogs import N_
+
+if TYPE_CHECKING:
+    from content.opendata.demand import OfficialDemand
 from translations.languages import CODES, SOURCE_LANGUAGE
 
 routes = web.RouteTableDef()
@@ -225,6 +227,8 @@ async def _form(
 
 async def _official(request: web.Request, slug: str) -> OfficialDemand | None:
     """The official figures for the occupation, as the bot shows them (read-only here)."""
+    from content.opendata.demand import official_demand
+
     async with request.app[SERVICES].sessions() as session:
         row = await by_slug(session, Occupation, slug)
         if row is None:

@@ -7,7 +7,6 @@ from aiohttp import web
 from admin.access import EDITING, allow
 from admin.render import SERVICES, render
 from content.models import OpenDataSource
-from content.repository.opendata import statuses
 from translations.catalogs import N_
 
 routes = web.RouteTableDef()
@@ -27,6 +26,8 @@ HOLDS = {
 @allow(EDITING)
 async def open_data(request: web.Request) -> web.StreamResponse:
     """Each source's last fetch, last success, rows and error; the bot shows what the last success stored."""
+    from content.repository.opendata import statuses
+
     async with request.app[SERVICES].sessions() as session:
         found = await statuses(session)
     sources = [

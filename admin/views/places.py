@@ -29,9 +29,7 @@ from content.files.codes_check import COUNTY_CODES
 from content.files.repository import MUNICIPALITIES, REGIONS
 from content.files.schema import MunicipalityFile, RegionFile
 from content.models import KeyFigure, Municipality, Region
-from content.opendata.kolada import BY_KPI
 from content.repository.lookup import by_slug
-from content.repository.opendata import key_figures
 from content.repository.places import list_municipalities, list_regions
 from content.repository.records import Adapter, StaleEditError, latest_revision_number
 from translations.catalogs import N_
@@ -265,7 +263,7 @@ async def _town_form(
     context = {
         "record": record,
         "figures": await _key_figures(request, record.slug) if record else [],
-        "figure_names": {kpi: kind.name for kpi, kind in BY_KPI.items()},
+        "figure_names": _figure_names(),
         "values": values,
         "regions": regions,
         "languages": languages_for_forms(),
@@ -274,8 +272,16 @@ async def _town_form(
     return await render(request, "places/municipality.html", context, status=status)
 
 
+def _figure_names() -> dict[str, str]:
+    from content.opendata.kolada import BY_KPI
+
+    return {kpi: kind.name for kpi, kind in BY_KPI.items()}
+
+
 async def _key_figures(request: web.Request, slug: str) -> list[KeyFigure]:
     """The municipality's key figures from Kolada, as the bot shows them (read-only here)."""
+    from content.repository.opendata import key_figures
+
     async with request.app[SERVICES].sessions() as session:
         town = await by_slug(session, Municipality, slug)
         return await key_figures(session, town.id or 0) if town else []

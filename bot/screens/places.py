@@ -8,10 +8,8 @@ from bot.reply import Button, Reply
 from bot.routes import route
 from bot.screens.common import babel_locale, example_label, name_in, nav, stale, town_name, when
 from content.models import Event, KeyFigure, Municipality, Region
-from content.opendata.kolada import KEY_FIGURES
 from content.repository.articles import published_titles
 from content.repository.events import event_title, upcoming_events
-from content.repository.opendata import key_figures
 from content.repository.people import follows, set_follow
 from content.repository.places import list_municipalities, list_regions
 from translations.catalogs import N_
@@ -205,6 +203,10 @@ async def compare(ctx: Context, first_id: str, second_id: str) -> Reply:
 
 async def key_figure_lines(ctx: Context, town: Municipality, *, with_source: bool = True) -> list[str]:
     """The municipality's key figures from Kolada, the newest year of each, with the year and the source."""
+    # Imported here: a service that shows no card carries no open-data code (docs/bot.md, Performance).
+    from content.opendata.kolada import KEY_FIGURES
+    from content.repository.opendata import key_figures
+
     newest: dict[str, KeyFigure] = {}
     for row in await key_figures(ctx.session, town.id or 0):
         newest.setdefault(row.kpi, row)  # newest year first

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.context import Context
 from bot.render import html
 from bot.reply import Button, Reply
@@ -11,11 +13,13 @@ from bot.screens.common import day, example_label, name_in, nav, sourced, stale,
 from bot.screens.home import SITUATIONS
 from content.files.schema import DemandFile
 from content.models import ArticleKind, Municipality, Occupation, Situation
-from content.opendata.demand import OfficialDemand, TownDemand, official_demand
 from content.repository.lookup import by_slug
 from content.repository.occupations import get_occupation_file, list_occupations
 from content.repository.places import list_municipalities, list_regions
 from translations.catalogs import N_
+
+if TYPE_CHECKING:
+    from content.opendata.demand import OfficialDemand, TownDemand
 
 WORK_TOPICS = ["validering", "jobbsok", "starta-foretag"]
 PLATSBANKEN = "https://arbetsformedlingen.se/platsbanken/"  # Arbetsförmedlingen's job ads (docs/open-data-sources.md)
@@ -60,6 +64,8 @@ async def work(ctx: Context) -> Reply:
 
 async def occupation(ctx: Context, slug: str) -> Reply:
     """Where an occupation is in demand: by the official figures once imported, else the content's own rows."""
+    from content.opendata.demand import official_demand  # only once someone asks (docs/bot.md, Performance)
+
     found = await get_occupation_file(session=ctx.session, slug=slug)
     row = await by_slug(ctx.session, Occupation, slug)
     if found is None or row is None:
