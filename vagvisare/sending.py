@@ -14,7 +14,7 @@ from bot.channels import telegram
 from bot.outbox.lock import lock_for
 from bot.outbox.messages import Messages, queue_reminders
 from bot.outbox.sender import Sender
-from content.events_time import SWEDEN
+from content.events_time import swedish_today
 from content.models import utcnow
 from content.repository.broadcasts import forget_old_deliveries
 from content.repository.heartbeat import SENDER_BEATS_EVERY, beat
@@ -40,7 +40,7 @@ async def keep_house(
                 removed = await purge_closed(session=session, closed_before=cutoff)
             if removed:
                 log.info("Deleted %d closed staff-inbox conversations past their retention.", removed)
-            today = utcnow().astimezone(SWEDEN).date()
+            today = swedish_today()
             async with sessions() as session, session.begin():
                 gone = await forget_long_gone(
                     session=session,

@@ -104,14 +104,22 @@ async def _registered(session: AsyncSession, event: Event, user_id: int) -> bool
     return (await session.exec(query)).first() == RegistrationStatus.REGISTERED
 
 
-async def reminder_message(session: AsyncSession, item: Claimed) -> Reply | None:
-    """The reminder the day before; nothing if the event is gone or the person no longer has a seat."""
+async def _held_seat(session: AsyncSession, item: Claimed) -> Event | None:
+    """The published event a delivery is about, while the person still holds a seat at it (else None: say nothing)."""
     event = await session.get(Event, item.ref)
     if (
         event is None
         or event.status != PublicationStatus.PUBLISHED
         or not await _registered(session, event, item.user_id)
     ):
+        return None
+    return event
+
+
+async def reminder_message(session: AsyncSession, item: Claimed) -> Reply | None:
+    """The reminder the day before; nothing if the event is gone or the person no longer has a seat."""
+    event = await _held_seat(session, item)
+    if event is None:
         return None
     tomorrow = utcnow().astimezone(SWEDEN).date() + timedelta(days=1)
     if event.starts_at.astimezone(SWEDEN).date() != tomorrow:  # held too long (quiet hours, a backlog): too late
@@ -126,17 +134,17 @@ async def reminder_message(session: AsyncSession, item: Claimed) -> Reply | None
 
 async def seat_freed_message(session: AsyncSession, item: Claimed) -> Reply | None:
     """The person moved up from an event's waiting list (someone else was deleted); nothing if it is gone."""
-    event = await session.get(Event, item.ref)
-    if (
-        event is None
-        or event.status != PublicationStatus.PUBLISHED
-        or not await _registered(session, event, item.user_id)
-    ):
-        return None
-    t = Translator(item.lang)
-    title = await event_title(session=session, event=event, chain=fallback_chain(item.lang))
+    event = await _held_seat(session, item)
+    return await seat_freed(session, event, event.slug, item.lang, opens="!e") if event else None
+
+
+async def seat_freed(session: AsyncSession, event: Event | None, slug: str, lang: str, *, opens: str) -> Reply:
+    """The message to someone who moved up from the waiting list, in their own language; its button opens the
+    event by the route `opens` ("e" in place, "!e" below the message)."""
+    t = Translator(lang)
+    title = await event_title(session=session, event=event, chain=fallback_chain(lang)) if event else slug
     text = "🎉 " + html(t.gettext("A seat became free: you are now registered for {title}.", title=title))
-    return Reply(text, [[Button(t.gettext("Show the event"), route("!e", event.slug))]])
+    return Reply(text, [[Button(t.gettext("Show the event"), route(opens, slug))]])
 
 
 async def event_change_message(session: AsyncSession, item: Claimed) -> Reply | None:

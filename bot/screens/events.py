@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Context
+from bot.outbox import messages as outbox_messages
 from bot.render import html, markdown_to_html, rtl_html
 from bot.reply import Button, Notice, Reply
 from bot.routes import route
@@ -18,8 +19,7 @@ from content.repository.events import (
 from content.repository.people import follows
 from content.repository.places import list_municipalities
 from content.repository.registrations import Outcome, Seats, cancel, register, registration_of, seats
-from translations.catalogs import Translator
-from translations.languages import BY_CODE, fallback_chain
+from translations.languages import BY_CODE
 
 
 async def events(ctx: Context, which: str = "all") -> Reply:
@@ -134,8 +134,5 @@ async def cancel_screen(ctx: Context, slug: str) -> Reply:
 
 async def seat_freed(ctx: Context, lang: str, slug: str) -> Reply:
     """The message to someone who moved up from the waiting list, in their own language."""
-    t = Translator(lang)
     event = await get_event(session=ctx.session, slug=slug)
-    title = await event_title(session=ctx.session, event=event, chain=fallback_chain(lang)) if event else slug
-    text = "🎉 " + html(t.gettext("A seat became free: you are now registered for {title}.", title=title))
-    return Reply(text, [[Button(t.gettext("Show the event"), route("e", slug))]])
+    return await outbox_messages.seat_freed(ctx.session, event, slug, lang, opens="e")

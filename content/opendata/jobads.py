@@ -17,8 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from content.events_time import swedish_today
 from content.models import OpenDataSource
-from content.opendata.rows import AdCount, Batch, Coding, FileFormatError, Getter, swedish_today
+from content.opendata.rows import AdCount, Batch, Coding, FileFormatError, Getter
 
 JOBSEARCH_API = "https://jobsearch.api.jobtechdev.se"
 SNAPSHOT = "https://jobstream.api.jobtechdev.se/snapshot"

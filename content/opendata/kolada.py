@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from content.events_time import swedish_today
 from content.models import OpenDataSource
-from content.opendata.rows import Batch, Coding, FetchError, Figure, FileFormatError, Getter, swedish_today
+from content.opendata.rows import Batch, Coding, FetchError, Figure, FileFormatError, Getter
 
 KOLADA_API = "https://api.kolada.se/v3"
 PER_SEGMENT = 25  # ids Kolada takes in one path segment

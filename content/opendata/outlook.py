@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from content.events_time import swedish_today
 from content.files.codes_check import COUNTY_CODES
 from content.models import OpenDataSource
 from content.opendata.rows import (
@@ -30,7 +31,6 @@ from content.opendata.rows import (
     Getter,
     Outlook,
     ssyk_groups,
-    swedish_today,
 )
 
 STATISTICS_PAGE = "https://arbetsformedlingen.se/statistik/yrkes--och-kompetensanalyser"

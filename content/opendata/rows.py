@@ -107,14 +107,6 @@ class Coding:
         return sorted({group for groups in self.occupations.values() for group in groups})
 
 
-def swedish_today() -> date:
-    """Today in Sweden: a count made at 00:30 Swedish time is that day's, not the day before (UTC)."""
-    from content.events_time import SWEDEN
-    from content.models import utcnow
-
-    return utcnow().astimezone(SWEDEN).date()
-
-
 def ssyk_groups(value: str | None) -> list[str]:
     """The four-digit groups in a list as the content files and the Yrkesbarometer write them ("8331, 8332")."""
     return [group for group in re.split(r"[^0-9]+", value or "") if re.fullmatch(r"[0-9]{4}", group)]

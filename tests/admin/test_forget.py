@@ -4,37 +4,21 @@ answer and rated an article, no row of any table holds their id, chat id or pseu
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import BotUser, InboxMessage, InboxThread, StaffAlert
-from content.services import ContentServices
-from tests.admin.conftest import Login, serve_admin
-from tests.admin.test_inbox import staff_member, write_to_staff
+from tests.admin.conftest import Login
+from tests.admin.test_inbox import admin_url, services, staff_member, write_to_staff  # noqa: F401 (fixtures)
 from tests.bot.conftest import Chat, bot, emulator  # noqa: F401 (fixtures)
 from tests.bot.emulator import BotAPIEmulator
-from translations.machine.provider import FakeProvider
-from vagvisare.settings import Settings
 
 Sessions = async_sessionmaker[AsyncSession]
 PERSON, OTHER = 918273645, 918273646  # chat ids no other number in the database looks like
-
-
-@pytest.fixture
-async def admin_url(admin_settings: Settings, admin_services: ContentServices) -> AsyncIterator[str]:
-    async with serve_admin(admin_settings, admin_services, FakeProvider()) as url:
-        yield url
-
-
-@pytest.fixture
-def services(admin_services: ContentServices) -> ContentServices:
-    return admin_services
 
 
 async def _everything(person: Chat) -> None:

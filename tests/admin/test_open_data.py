@@ -3,7 +3,6 @@ the occupation and municipality pages, read-only; an editor's local note on a de
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -14,20 +13,10 @@ from content.models import OpenDataSource, Role
 from content.repository.occupations import get_occupation_file
 from tests.admin.conftest import Login
 from tests.admin.test_places import english, occupation_form, revision_in
-from tests.opendata.conftest import BAROMETER_ROWS, sample_ads, sample_kolada
-from tests.opendata.standin import barometer_workbook
+from tests.opendata.conftest import import_samples
 from vagvisare.open_data import SourceError, import_source
 
 Sessions = async_sessionmaker[AsyncSession]
-
-
-async def _import_all(sessions: Sessions, tmp_path: Path) -> None:
-    (tmp_path / "ads.json").write_text(json.dumps(sample_ads()))
-    (tmp_path / "yb.xlsx").write_bytes(barometer_workbook(BAROMETER_ROWS))
-    (tmp_path / "kolada.json").write_text(json.dumps({"values": sample_kolada()}))
-    await import_source(sessions, OpenDataSource.JOBADS, tmp_path / "ads.json")
-    await import_source(sessions, OpenDataSource.OUTLOOK, tmp_path / "yb.xlsx")
-    await import_source(sessions, OpenDataSource.KOLADA, tmp_path / "kolada.json")
 
 
 async def test_the_open_data_page_says_when_each_source_was_fetched_and_what_failed(
@@ -37,7 +26,7 @@ async def test_the_open_data_page_says_when_each_source_was_fetched_and_what_fai
     status, page = await editor.get("/open-data")
     assert status == 200
     assert page.count("Never fetched") == 3
-    await _import_all(admin_sessions, tmp_path)
+    await import_samples(admin_sessions, tmp_path)
     (tmp_path / "broken.json").write_text("[{")
     with pytest.raises(SourceError):
         await import_source(admin_sessions, OpenDataSource.JOBADS, tmp_path / "broken.json")
@@ -63,7 +52,7 @@ async def test_open_data_is_for_editors_and_administrators(login_as: Login) -> N
 async def test_the_occupation_and_municipality_pages_show_the_official_figures_read_only(
     login_as: Login, admin_sessions: Sessions, tmp_path: Path
 ) -> None:
-    await _import_all(admin_sessions, tmp_path)
+    await import_samples(admin_sessions, tmp_path)
     editor = await english(login_as)
     _, page = await editor.get("/occupations/svetsare")
     official = page.split('id="official-heading"')[1]

@@ -16,24 +16,12 @@ from content.models import DemandLevel, Municipality, Occupation, OccupationDema
 from content.models import OpenDataSource as Source
 from tests.bot.conftest import Chat
 from tests.bot.emulator import BotAPIEmulator
-from tests.opendata.conftest import BAROMETER_ROWS, sample_ads, sample_kolada
-from tests.opendata.standin import ad, barometer_workbook
+from tests.opendata.conftest import import_samples
+from tests.opendata.standin import ad
 from translations.catalogs import Translator
 from vagvisare.open_data import import_source
 
 Sessions = async_sessionmaker[AsyncSession]
-
-
-async def _import(sessions: Sessions, tmp_path: Path, *sources: Source) -> None:
-    files = {
-        Source.JOBADS: ("snapshot.json", json.dumps(sample_ads()).encode()),
-        Source.OUTLOOK: ("yrkesbarometer.xlsx", barometer_workbook(BAROMETER_ROWS)),
-        Source.KOLADA: ("kolada.json", json.dumps({"values": sample_kolada()}).encode()),
-    }
-    for source in sources:
-        name, body = files[source]
-        (tmp_path / name).write_bytes(body)
-        await import_source(sessions, source, tmp_path / name)
 
 
 async def _add_rows(sessions: Sessions) -> None:
@@ -69,7 +57,7 @@ async def test_the_demand_screen_ranks_by_the_official_figures_with_source_and_d
     bot: BotAPIEmulator, sessions: Sessions, tmp_path: Path, language: str, code: str, question: str, towns: tuple
 ) -> None:
     await _add_rows(sessions)
-    await _import(sessions, tmp_path, Source.JOBADS, Source.OUTLOOK)
+    await import_samples(sessions, tmp_path, Source.JOBADS, Source.OUTLOOK)
     t = Translator(code)
     person = Chat(bot, 9400)
     await person.begin(language)
@@ -105,7 +93,7 @@ async def test_the_demand_screen_ranks_by_the_official_figures_with_source_and_d
 async def test_with_only_the_ads_the_screen_says_the_outlook_is_not_there_yet(
     bot: BotAPIEmulator, sessions: Sessions, tmp_path: Path
 ) -> None:
-    await _import(sessions, tmp_path, Source.JOBADS)
+    await import_samples(sessions, tmp_path, Source.JOBADS)
     person = Chat(bot, 9401)
     await person.begin("English")
     reply = await person.say("I am a nurse")
@@ -146,7 +134,7 @@ async def test_every_town_with_ads_is_named_and_the_dates_are_the_datas_own(
 async def test_the_municipality_card_shows_its_key_figures_with_source_and_year(
     bot: BotAPIEmulator, sessions: Sessions, tmp_path: Path
 ) -> None:
-    await _import(sessions, tmp_path, Source.KOLADA)
+    await import_samples(sessions, tmp_path, Source.KOLADA)
     person = Chat(bot, 9402)
     await person.begin("English")
     menu = await person.say("/start")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from content.models import OpenDataSource as Source
 from tests.conftest import DATABASE_KINDS, database_copy
 from tests.opendata.standin import BAROMETER_PAGE, AgencyStandIn, ad, barometer_workbook, kolada_value, serving
 from vagvisare.http_client import Politeness
-from vagvisare.open_data import Endpoints
+from vagvisare.open_data import Endpoints, import_source
 
 SKELLEFTEA, UMEA, KIRUNA, GALLIVARE, STOCKHOLM = "2482", "2480", "2584", "2523", "0180"
 QUICK = Politeness(timeout=2.0, retries=2, backoff=0.05, max_wait=5.0, rate=200.0)
@@ -56,6 +60,19 @@ def sample_kolada() -> list[dict[str, object]]:
         kolada_value("N03937", KIRUNA, 2025, None),  # not published for that year
         kolada_value("N01951", STOCKHOLM, 2025, 988943),
     ]
+
+
+async def import_samples(sessions: async_sessionmaker[AsyncSession], tmp_path: Path, *sources: Source) -> None:
+    """Import the sample data of `sources` (default: all three) from files in the published formats."""
+    files = {
+        Source.JOBADS: ("snapshot.json", json.dumps(sample_ads()).encode()),
+        Source.OUTLOOK: ("yrkesbarometer.xlsx", barometer_workbook(BAROMETER_ROWS)),
+        Source.KOLADA: ("kolada.json", json.dumps({"values": sample_kolada()}).encode()),
+    }
+    for source in sources or tuple(Source):
+        name, body = files[source]
+        (tmp_path / name).write_bytes(body)
+        await import_source(sessions, source, tmp_path / name)
 
 
 @pytest.fixture(params=DATABASE_KINDS)

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from content.events_time import swedish_today
 from content.models import DataSourceStatus, JobAdCount, KeyFigure, LabourOutlook, Municipality, Occupation
 from content.models import OpenDataSource as Source
-from content.opendata.rows import swedish_today
 from tests.opendata.conftest import KIRUNA, SKELLEFTEA, UMEA
 from tests.opendata.standin import AgencyStandIn
 from vagvisare.open_data import Endpoints, SourceError, fetch_source

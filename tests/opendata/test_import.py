@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from content.models import DataSourceStatus, JobAdCount, KeyFigure, LabourOutlook
 from content.models import OpenDataSource as Source
-from tests.opendata.conftest import BAROMETER_ROWS, sample_ads, sample_kolada
+from tests.opendata.conftest import BAROMETER_ROWS, import_samples, sample_ads, sample_kolada
 from tests.opendata.standin import barometer_workbook
 from vagvisare.open_data import SourceError, import_source
 
@@ -37,15 +37,6 @@ async def _everything(sessions: Sessions) -> list[tuple[object, ...]]:
         ]
         figures = [(r.municipality_id, r.kpi, r.year, r.value) for r in (await session.exec(select(KeyFigure))).all()]
     return sorted(ads) + sorted(looks, key=str) + sorted(figures)
-
-
-async def _import_all(sessions: Sessions, tmp_path: Path) -> None:
-    (tmp_path / "good-ads.json").write_text(json.dumps(sample_ads()))
-    (tmp_path / "good.xlsx").write_bytes(barometer_workbook(BAROMETER_ROWS))
-    (tmp_path / "good-kolada.json").write_text(json.dumps({"values": sample_kolada()}))
-    await import_source(sessions, Source.JOBADS, tmp_path / "good-ads.json")
-    await import_source(sessions, Source.OUTLOOK, tmp_path / "good.xlsx")
-    await import_source(sessions, Source.KOLADA, tmp_path / "good-kolada.json")
 
 
 @pytest.mark.parametrize("shape", ["array", "lines", "zip"])
@@ -109,7 +100,7 @@ async def test_kolada_answers_saved_as_a_file_are_imported(sessions: Sessions, t
 async def test_a_broken_file_is_refused_and_changes_nothing(
     sessions: Sessions, tmp_path: Path, source: Source, name: str, body: bytes, reason: str
 ) -> None:
-    await _import_all(sessions, tmp_path)
+    await import_samples(sessions, tmp_path)
     before = await _everything(sessions)
     bad = tmp_path / name
     bad.write_bytes(body)
